@@ -1,0 +1,240 @@
+package dev.winback.core.ingest;
+
+import dev.winback.core.event.BehaviorEvent;
+import dev.winback.core.event.Decoded;
+import dev.winback.core.event.EventDecoder;
+import dev.winback.core.policy.Policy;
+import dev.winback.core.state.OpsState;
+import dev.winback.core.state.SegmentRules;
+import dev.winback.core.state.StateCodec;
+import dev.winback.core.state.Subject;
+import dev.winback.core.state.UserState;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Applies one stream batch to subject state: decode and validate every record, quarantine the bad
+ * ones, coalesce the good ones per subject, and write each subject once, conditionally.
+ *
+ * <p>Redelivery is harmless: a record at or below the subject's stored high-water sequence number is
+ * skipped, and an eventId seen among the subject's recent events is a producer retry. A subject whose
+ * write fails transiently is reported back so the stream delivers its records again.
+ */
+public final class StreamIngest {
+
+    private static final int MAX_CONFLICT_RETRIES = 3;
+
+    private final Policy policy;
+    private final EventDecoder decoder;
+    private final StateStore store;
+    private final Quarantine quarantine;
+    private final Clock clock;
+    private final int parallelism;
+
+    /**
+     * @param parallelism how many subjects are written at once (1 = in order, as the simulator needs)
+     */
+    public StreamIngest(Policy policy, StateStore store, Quarantine quarantine, Clock clock, int parallelism) {
+        this.policy = policy;
+        this.decoder = new EventDecoder(policy.ingest().maxRecordBytes(), policy.ingest().maxFutureSkew());
+        this.store = store;
+        this.quarantine = quarantine;
+        this.clock = clock;
+        this.parallelism = Math.max(1, parallelism);
+    }
+
+    public IngestReport ingest(List<StreamRecord> records) {
+        Map<String, List<Pending>> bySubject = new LinkedHashMap<>();
+        List<Quarantine.QuarantinedRecord> rejected = new ArrayList<>();
+        for (StreamRecord record : records) {
+            switch (decoder.decode(record.data(), record.arrivedAt())) {
+                case Decoded.Accepted accepted -> bySubject
+                        .computeIfAbsent(SubjectKey.of(accepted.event()), k -> new ArrayList<>())
+                        .add(new Pending(record, accepted.event()));
+                case Decoded.Rejected r ->
+                        rejected.add(new Quarantine.QuarantinedRecord(record, r.rejection(), clock.instant()));
+            }
+        }
+
+        List<SubjectResult> results;
+        try {
+            Map<String, StoredState> stored = bySubject.isEmpty() ? Map.of() : store.load(bySubject.keySet());
+            results = applyAll(bySubject, stored);
+        } catch (StoreUnavailableException e) {
+            results = bySubject.values().stream().map(SubjectResult::failed).toList();
+        }
+
+        TreeSet<String> failed = new TreeSet<>(SequenceNumbers.ORDER);
+        for (SubjectResult result : results) {
+            failed.addAll(result.failedSequenceNumbers());
+        }
+        // Records after the first failure come back anyway; quarantining them now would do it twice.
+        List<Quarantine.QuarantinedRecord> toQuarantine = rejected.stream()
+                .filter(q -> failed.isEmpty() || SequenceNumbers.ORDER.compare(q.record().sequenceNumber(), failed.first()) < 0)
+                .toList();
+        Set<String> notQuarantined = toQuarantine.isEmpty() ? Set.of() : quarantine.send(toQuarantine);
+        failed.addAll(notQuarantined);
+
+        return new IngestReport(records.size(),
+                results.stream().mapToInt(SubjectResult::applied).sum(),
+                results.stream().mapToInt(SubjectResult::duplicates).sum(),
+                toQuarantine.size() - notQuarantined.size(),
+                bySubject.size(),
+                results.stream().mapToInt(SubjectResult::writes).sum(),
+                results.stream().mapToInt(SubjectResult::conflicts).sum(),
+                List.copyOf(failed));
+    }
+
+    private List<SubjectResult> applyAll(Map<String, List<Pending>> bySubject, Map<String, StoredState> stored) {
+        if (parallelism == 1 || bySubject.size() == 1) {
+            List<SubjectResult> results = new ArrayList<>(bySubject.size());
+            bySubject.forEach((key, events) -> results.add(applySubject(key, events, stored.get(key))));
+            return results;
+        }
+        Semaphore permits = new Semaphore(parallelism);
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<SubjectResult>> futures = new ArrayList<>(bySubject.size());
+            bySubject.forEach((key, events) -> futures.add(executor.submit(() -> {
+                permits.acquire();
+                try {
+                    return applySubject(key, events, stored.get(key));
+                } finally {
+                    permits.release();
+                }
+            })));
+            List<SubjectResult> results = new ArrayList<>(futures.size());
+            for (Future<SubjectResult> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing state", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Applies a subject's events and writes it once; on a write conflict reloads and tries again. */
+    private SubjectResult applySubject(String key, List<Pending> events, StoredState current) {
+        int conflicts = 0;
+        while (true) {
+            Applied applied = applyEvents(key, events, current);
+            if (applied.next == null) {
+                return new SubjectResult(0, applied.duplicates, 0, conflicts, List.of());
+            }
+            StateStore.SaveOutcome outcome;
+            try {
+                outcome = store.save(applied.next, current == null ? 0 : current.version());
+            } catch (StoreUnavailableException e) {
+                outcome = StateStore.SaveOutcome.UNAVAILABLE;
+            }
+            switch (outcome) {
+                case SAVED -> {
+                    return new SubjectResult(applied.applied, applied.duplicates, 1, conflicts, List.of());
+                }
+                case CONFLICT -> {
+                    conflicts++;
+                    if (conflicts > MAX_CONFLICT_RETRIES) {
+                        return SubjectResult.failed(events).withConflicts(conflicts);
+                    }
+                    try {
+                        current = store.load(List.of(key)).get(key);
+                    } catch (StoreUnavailableException e) {
+                        return SubjectResult.failed(events).withConflicts(conflicts);
+                    }
+                }
+                case UNAVAILABLE -> {
+                    return SubjectResult.failed(events).withConflicts(conflicts);
+                }
+            }
+        }
+    }
+
+    private Applied applyEvents(String key, List<Pending> events, StoredState current) {
+        Subject subject = current == null ? newSubject(key) : StateCodec.fromBytes(current.body(), typeOf(key));
+        String highWater = current == null ? null : current.highWater();
+        String newHighWater = highWater;
+        int applied = 0;
+        int duplicates = 0;
+        for (Pending pending : events) {
+            String sequence = pending.record.sequenceNumber();
+            if (!SequenceNumbers.isAfter(sequence, highWater)) {
+                duplicates++; // redelivered by the stream: already in the stored state
+                continue;
+            }
+            if (SequenceNumbers.isAfter(sequence, newHighWater)) {
+                newHighWater = sequence;
+            }
+            if (subject.hasSeen(pending.event.eventId())) {
+                duplicates++; // the producer sent the same event twice
+                continue;
+            }
+            applyTo(subject, pending.event);
+            subject.remember(pending.event.eventId(), policy.ingest().dedupWindow());
+            applied++;
+        }
+        if (applied == 0) {
+            return new Applied(null, 0, duplicates);
+        }
+        Set<String> tags = Set.of();
+        if (subject instanceof UserState user) {
+            user.tags = SegmentRules.tags(user, user.lastSeenAt, policy);
+            tags = user.tags;
+        }
+        long version = current == null ? 1 : current.version() + 1;
+        StoredState next = new StoredState(key, version, newHighWater, StateCodec.toBytes(subject), tags);
+        return new Applied(next, applied, duplicates);
+    }
+
+    private void applyTo(Subject subject, BehaviorEvent event) {
+        switch (subject) {
+            case UserState user -> user.apply(event, policy);
+            case OpsState ops -> {
+                if (event instanceof BehaviorEvent.DeliveryPressure pressure) {
+                    ops.reportPressure(pressure.zone(), pressure.value(), pressure.occurredAt());
+                } else if (event instanceof BehaviorEvent.MerchantSupply supply) {
+                    ops.reportSupply(supply.merchantId(), supply.status().wireName(), supply.occurredAt());
+                }
+            }
+            default -> throw new IllegalStateException("unknown subject " + subject.getClass());
+        }
+    }
+
+    private static Subject newSubject(String key) {
+        return SubjectKey.isUser(key) ? UserState.newUser(key.substring(SubjectKey.USER.length())) : new OpsState();
+    }
+
+    private static Class<? extends Subject> typeOf(String key) {
+        return SubjectKey.isUser(key) ? UserState.class : OpsState.class;
+    }
+
+    private record Pending(StreamRecord record, BehaviorEvent event) {
+    }
+
+    private record Applied(StoredState next, int applied, int duplicates) {
+    }
+
+    private record SubjectResult(int applied, int duplicates, int writes, int conflicts,
+                                 List<String> failedSequenceNumbers) {
+
+        static SubjectResult failed(List<Pending> events) {
+            return new SubjectResult(0, 0, 0, 0, events.stream().map(p -> p.record.sequenceNumber()).toList());
+        }
+
+        SubjectResult withConflicts(int count) {
+            return new SubjectResult(applied, duplicates, writes, count, failedSequenceNumbers);
+        }
+    }
+
+}

@@ -1,0 +1,36 @@
+package dev.winback.core.policy;
+
+import java.math.BigDecimal;
+
+/** Range checks that the YAML types alone cannot express. */
+final class PolicyChecks {
+
+    private PolicyChecks() {
+    }
+
+    static void check(Policy p, String source) {
+        require(p.timeZone() != null, source, "timeZone", "is required");
+        require(p.ingest().dedupWindow() >= 0 && p.ingest().dedupWindow() <= 256, source,
+                "ingest.dedupWindow", "must be 0..256");
+        require(p.ingest().maxRecordBytes() > 0, source, "ingest.maxRecordBytes", "must be positive");
+        Policy.LearnedTimer timer = p.recall().learnedTimer();
+        require(timer.factor() > 0 && timer.factor() <= 1, source, "recall.learnedTimer.factor", "must be in (0, 1]");
+        require(timer.min().compareTo(timer.max()) <= 0, source, "recall.learnedTimer", "min must not exceed max");
+        require(!p.recall().watchedPages().isEmpty(), source, "recall.watchedPages", "must name at least one page");
+        Policy.Coupon coupon = p.recall().coupon();
+        require(coupon.min().compareTo(coupon.max()) <= 0, source, "recall.coupon", "min must not exceed max");
+        require(coupon.dailyBudget().signum() >= 0, source, "recall.coupon.dailyBudget", "must not be negative");
+        require(p.dormancy().threshold() >= 0, source, "dormancy.threshold", "must not be negative");
+        require(p.segments().highValueSpend90d().compareTo(BigDecimal.ZERO) >= 0, source,
+                "segments.highValueSpend90d", "must not be negative");
+        require(p.attribution().holdout() >= 0 && p.attribution().holdout() < 1, source,
+                "attribution.holdout", "must be in [0, 1)");
+        require(p.geo().k() >= 1, source, "geo.k", "must be at least 1");
+    }
+
+    private static void require(boolean ok, String source, String setting, String rule) {
+        if (!ok) {
+            throw new PolicyException(source + ": setting '" + setting + "' " + rule);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.winback.core.state;
+
+import java.math.BigDecimal;
+
+/** One line of the cart: the latest unit price seen for the item and the quantity held. */
+public record CartLine(String itemId, BigDecimal price, int quantity, String merchantId) {
+
+    public BigDecimal value() {
+        return price.multiply(BigDecimal.valueOf(quantity));
+    }
+}

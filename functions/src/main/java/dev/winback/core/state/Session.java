@@ -1,0 +1,28 @@
+package dev.winback.core.state;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The user's current app session: what A2/A3 need to judge order intent when a timer fires.
+ * {@code watchedEnteredAt} holds, per watched page kind, when the user last entered it (A9: one
+ * pending timer per page kind; re-entry restarts it).
+ */
+public final class Session {
+    public String id;
+    public Instant startedAt;
+    public int pagesViewed;
+    public String lastPage;
+    public boolean leftApp;
+    public Instant leftAt;
+    public boolean converted;
+    public Map<String, Instant> watchedEnteredAt = new TreeMap<>();
+
+    static Session startingAt(String id, Instant at) {
+        Session session = new Session();
+        session.id = id;
+        session.startedAt = at;
+        return session;
+    }
+}
