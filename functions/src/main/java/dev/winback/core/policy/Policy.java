@@ -14,6 +14,11 @@ import java.util.Map;
 public record Policy(ZoneId timeZone, Ingest ingest, Recall recall, Dormancy dormancy, Segments segments,
                      Map<String, Scenario> scenarios, Messaging messaging, Attribution attribution, Geo geo) {
 
+    /** The same policy with day boundaries and quiet hours in another time zone. */
+    public Policy withTimeZone(ZoneId zone) {
+        return new Policy(zone, ingest, recall, dormancy, segments, scenarios, messaging, attribution, geo);
+    }
+
     public record Ingest(int dedupWindow, Duration sessionTimeout, Duration maxFutureSkew, int maxRecordBytes) {
     }
 

@@ -9,7 +9,23 @@ final class PolicyChecks {
     }
 
     static void check(Policy p, String source) {
-        require(p.timeZone() != null, source, "timeZone", "is required");
+        present(source, "timeZone", p.timeZone());
+        present(source, "ingest", p.ingest());
+        present(source, "recall", p.recall());
+        present(source, "dormancy", p.dormancy());
+        present(source, "segments", p.segments());
+        present(source, "messaging", p.messaging());
+        present(source, "attribution", p.attribution());
+        present(source, "geo", p.geo());
+        present(source, "ingest.sessionTimeout", p.ingest().sessionTimeout());
+        present(source, "ingest.maxFutureSkew", p.ingest().maxFutureSkew());
+        present(source, "recall.watchedPages", p.recall().watchedPages());
+        present(source, "recall.learnedTimer", p.recall().learnedTimer());
+        present(source, "recall.highCartValue", p.recall().highCartValue());
+        present(source, "recall.combination", p.recall().combination());
+        present(source, "recall.coupon", p.recall().coupon());
+        present(source, "dormancy.window", p.dormancy().window());
+        present(source, "segments.highValueSpend90d", p.segments().highValueSpend90d());
         require(p.ingest().dedupWindow() >= 0 && p.ingest().dedupWindow() <= 256, source,
                 "ingest.dedupWindow", "must be 0..256");
         require(p.ingest().maxRecordBytes() > 0, source, "ingest.maxRecordBytes", "must be positive");
@@ -26,6 +42,10 @@ final class PolicyChecks {
         require(p.attribution().holdout() >= 0 && p.attribution().holdout() < 1, source,
                 "attribution.holdout", "must be in [0, 1)");
         require(p.geo().k() >= 1, source, "geo.k", "must be at least 1");
+    }
+
+    private static void present(String source, String setting, Object value) {
+        require(value != null, source, setting, "is required");
     }
 
     private static void require(boolean ok, String source, String setting, String rule) {

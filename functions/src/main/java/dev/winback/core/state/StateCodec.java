@@ -1,6 +1,7 @@
 package dev.winback.core.state;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -23,7 +24,13 @@ public final class StateCodec {
             .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS);
 
     private static final ObjectMapper JSON = configure(new ObjectMapper())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .addMixIn(Subject.class, WithoutFingerprints.class);
+
+    /** Event-id fingerprints are bookkeeping, not something a person reading the state needs. */
+    @JsonIgnoreProperties("recent")
+    private abstract static class WithoutFingerprints {
+    }
 
     private StateCodec() {
     }

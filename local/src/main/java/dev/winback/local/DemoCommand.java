@@ -1,0 +1,59 @@
+package dev.winback.local;
+
+import dev.winback.core.policy.Policy;
+import dev.winback.core.policy.PolicyLoader;
+import dev.winback.core.state.SegmentRules;
+import dev.winback.core.state.UserState;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code winback demo}: the sample trace through the ingest function, with each user's state. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the sample trace (events/trace-demo.jsonl) on embedded defaults and show the result.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--events", defaultValue = "events/trace-demo.jsonl", paramLabel = "FILE",
+            description = "Trace to replay (default: ${DEFAULT-VALUE}).")
+    Path events;
+
+    @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.exists(events)) {
+            throw new WinbackCommand.UserError("sample trace " + events + " not found; run ./winback from the repository root");
+        }
+        Policy policy = PolicyLoader.defaults();
+        Simulation.Outcome outcome = new Simulation(policy, 100, Clock.systemUTC()).run(events, out);
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("Winback demo: %s through IngestFunction (in-memory state, policy time zone %s)%n%n",
+                events, policy.timeZone());
+        w.printf("%-10s %-34s %9s %6s %9s %6s  %s%n", "user", "segments", "cart", "orders", "spend", "logins", "session");
+        for (UserState user : outcome.users().values()) {
+            int logins = SegmentRules.loginsInWindow(user, user.lastSeenAt.atZone(policy.timeZone()).toLocalDate(), policy);
+            String session = user.session == null ? "-"
+                    : user.session.pagesViewed + " pages" + (user.session.leftApp ? ", left app" : "")
+                    + (user.session.watchedEnteredAt.isEmpty() ? "" : ", on " + user.session.watchedEnteredAt.keySet());
+            w.printf("%-10s %-34s %9s %6d %9s %6d  %s%n", user.userId, String.join(",", user.tags),
+                    user.cartValue().toPlainString(), user.orders, user.spend.toPlainString(), logins, session);
+        }
+        w.println();
+        outcome.ops().values().forEach(ops -> w.printf("%s%n", ops.zone != null
+                ? "zone " + ops.zone + ": delivery pressure " + ops.deliveryPressure
+                : "merchant " + ops.merchantId + ": supply " + ops.supply));
+        w.println();
+        SimulateCommand.Summary.print(w, outcome, out);
+        return 0;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.winback.local;
+
+import dev.winback.core.ingest.StateStore;
+import dev.winback.core.ingest.StoredState;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The state store for laptop runs: a map with the same conditional-write rule as the DynamoDB one. */
+public final class InMemoryStateStore implements StateStore {
+
+    private final ConcurrentHashMap<String, StoredState> items = new ConcurrentHashMap<>();
+
+    @Override
+    public Map<String, StoredState> load(Collection<String> keys) {
+        Map<String, StoredState> found = new HashMap<>();
+        for (String key : keys) {
+            StoredState state = items.get(key);
+            if (state != null) {
+                found.put(key, state);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public SaveOutcome save(StoredState next, long expectedVersion) {
+        boolean[] saved = {false};
+        items.compute(next.key(), (key, held) -> {
+            long heldVersion = held == null ? 0 : held.version();
+            if (heldVersion != expectedVersion) {
+                return held;
+            }
+            saved[0] = true;
+            return next;
+        });
+        return saved[0] ? SaveOutcome.SAVED : SaveOutcome.CONFLICT;
+    }
+
+    /** Every stored subject, ordered by key. */
+    public Map<String, StoredState> all() {
+        return new TreeMap<>(items);
+    }
+}
