@@ -2,6 +2,8 @@ package dev.winback.local;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.winback.adapters.CollectingQuarantine;
+import dev.winback.adapters.InMemoryStateStore;
 import dev.winback.core.ingest.IngestReport;
 import dev.winback.core.ingest.Quarantine;
 import dev.winback.core.ingest.QuarantineMessage;

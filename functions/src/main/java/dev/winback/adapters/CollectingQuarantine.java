@@ -1,4 +1,4 @@
-package dev.winback.local;
+package dev.winback.adapters;
 
 import dev.winback.core.ingest.Quarantine;
 import java.util.ArrayList;

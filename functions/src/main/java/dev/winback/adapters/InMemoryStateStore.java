@@ -1,4 +1,4 @@
-package dev.winback.local;
+package dev.winback.adapters;
 
 import dev.winback.core.ingest.StateStore;
 import dev.winback.core.ingest.StoredState;
