@@ -101,6 +101,28 @@ public final class DynamoStateStore implements StateStore {
         }
     }
 
+    /**
+     * The size DynamoDB bills for this item: attribute names plus values (strings and binary by
+     * length, numbers about one byte per two digits), the figure write units are rounded up from.
+     */
+    public static int itemSizeBytes(StoredState state) {
+        int size = PK.length() + utf8Length(state.key())
+                + VERSION.length() + 1 + (Long.toString(state.version()).length() + 1) / 2
+                + HIGH_WATER.length() + utf8Length(state.highWater())
+                + STATE.length() + state.body().length;
+        if (!state.tags().isEmpty()) {
+            size += TAGS.length();
+            for (String tag : state.tags()) {
+                size += utf8Length(tag);
+            }
+        }
+        return size;
+    }
+
+    private static int utf8Length(String text) {
+        return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
     private static StoredState fromItem(Map<String, AttributeValue> item) {
         AttributeValue tags = item.get(TAGS);
         return new StoredState(item.get(PK).s(), Long.parseLong(item.get(VERSION).n()),

@@ -39,6 +39,13 @@ public final class InMemoryStateStore implements StateStore {
         return saved[0] ? SaveOutcome.SAVED : SaveOutcome.CONFLICT;
     }
 
+    /** An independent store holding the same items (items are immutable, so a shallow copy). */
+    public InMemoryStateStore copy() {
+        InMemoryStateStore copy = new InMemoryStateStore();
+        copy.items.putAll(items);
+        return copy;
+    }
+
     /** Every stored subject, ordered by key. */
     public Map<String, StoredState> all() {
         return new TreeMap<>(items);

@@ -8,9 +8,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 /**
  * Serializes subject state. Stored as compact CBOR (DynamoDB bills writes per KB, so a binary blob
@@ -18,7 +25,8 @@ import java.io.UncheckedIOException;
  */
 public final class StateCodec {
 
-    private static final ObjectMapper CBOR = configure(new ObjectMapper(new CBORFactory()))
+    private static final ObjectMapper CBOR = configure(new ObjectMapper(CBORFactory.builder()
+            .enable(CBORGenerator.Feature.STRINGREF).enable(CBORGenerator.Feature.WRITE_MINIMAL_DOUBLES).build()))
             .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
             .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS);
@@ -32,6 +40,14 @@ public final class StateCodec {
     private abstract static class WithoutFingerprints {
     }
 
+    /** First byte of every stored body, so the format can change without a migration. */
+    private static final byte FORMAT_DEFLATED_CBOR = 1;
+
+    // zlib streams cost a 256 KB allocation each; one per thread, reset between uses.
+    private static final ThreadLocal<Deflater> DEFLATERS =
+            ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED, true));
+    private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(() -> new Inflater(true));
+
     private StateCodec() {
     }
 
@@ -44,17 +60,34 @@ public final class StateCodec {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
+    /** Deflated CBOR: field names repeat across cart lines and day buckets, so it shrinks by about half. */
     public static byte[] toBytes(Subject state) {
         try {
-            return CBOR.writeValueAsBytes(state);
+            byte[] cbor = CBOR.writeValueAsBytes(state);
+            Deflater deflater = DEFLATERS.get();
+            deflater.reset();
+            deflater.setInput(cbor);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(cbor.length / 2 + 16);
+            out.write(FORMAT_DEFLATED_CBOR);
+            byte[] buffer = new byte[512];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static <T extends Subject> T fromBytes(byte[] bytes, Class<T> type) {
-        try {
-            return CBOR.readValue(bytes, type);
+        if (bytes.length == 0 || bytes[0] != FORMAT_DEFLATED_CBOR) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " has an unknown format");
+        }
+        Inflater inflater = INFLATERS.get();
+        inflater.reset();
+        try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1), inflater)) {
+            return CBOR.readValue(in, type);
         } catch (IOException e) {
             throw new UncheckedIOException("stored state of type " + type.getSimpleName() + " is unreadable", e);
         }

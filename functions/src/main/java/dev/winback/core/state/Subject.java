@@ -1,9 +1,9 @@
 package dev.winback.core.state;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * What every stored subject (a user, a zone, a merchant) shares: the fingerprints of its most recent
@@ -11,21 +11,39 @@ import java.util.List;
  */
 public abstract class Subject {
 
-    /** 64-bit fingerprints of recent eventIds, oldest first. */
+    private static final int FINGERPRINT_BYTES = Long.BYTES;
+
+    /** 64-bit fingerprints of recent eventIds, oldest first, packed: 8 bytes each keeps the item small. */
     @JsonProperty("recent")
-    List<Long> recentEvents = new ArrayList<>();
+    byte[] recentEvents = new byte[0];
 
     /** @return true if this event id was already applied */
     public boolean hasSeen(String eventId) {
-        return recentEvents.contains(fingerprint(eventId));
+        long fingerprint = fingerprint(eventId);
+        ByteBuffer packed = ByteBuffer.wrap(recentEvents);
+        for (int at = 0; at + FINGERPRINT_BYTES <= recentEvents.length; at += FINGERPRINT_BYTES) {
+            if (packed.getLong(at) == fingerprint) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Remembers an applied event id, forgetting the oldest beyond {@code window}. */
     public void remember(String eventId, int window) {
-        recentEvents.add(fingerprint(eventId));
-        while (recentEvents.size() > window) {
-            recentEvents.removeFirst();
+        int kept = Math.min(recentEvents.length / FINGERPRINT_BYTES, window - 1);
+        if (window <= 0) {
+            return;
         }
+        byte[] next = new byte[(kept + 1) * FINGERPRINT_BYTES];
+        System.arraycopy(recentEvents, recentEvents.length - kept * FINGERPRINT_BYTES, next, 0, kept * FINGERPRINT_BYTES);
+        ByteBuffer.wrap(next).putLong(kept * FINGERPRINT_BYTES, fingerprint(eventId));
+        recentEvents = next;
+    }
+
+    /** How many event ids are remembered. */
+    public int rememberedEvents() {
+        return recentEvents.length / FINGERPRINT_BYTES;
     }
 
     /** FNV-1a, 64 bit: cheap, stable across JVMs, and collisions are negligible at window sizes. */
@@ -36,5 +54,10 @@ public abstract class Subject {
             hash *= 0x100000001b3L;
         }
         return hash;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + Arrays.toString(new int[] {rememberedEvents()});
     }
 }
