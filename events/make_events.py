@@ -1,0 +1,480 @@
+#!/usr/bin/env python3
+"""Writes Winback's sample event files from the readable event lists below.
+
+    python3 events/make_events.py            # (re)write the files next to this script
+    python3 events/make_events.py --check    # exit 1 if a file differs from what this script writes;
+                                             # also checks every sample against
+                                             # schema/behavior-event.schema.json when the
+                                             # `jsonschema` package is importable
+
+Files written (all deterministic, standard library only):
+  kinesis-batch.json       a Lambda Kinesis event: a normal mix of user and ops events
+  kinesis-duplicates.json  one event delivered twice in the batch (producer retry) + normal ones
+  kinesis-poison.json      good records mixed with every kind of bad record the ingest quarantines
+  trace-demo.jsonl         one day (2026-11-21) of behavior for 8 users, one event per line
+
+Each record carries an expectation used by --check: "ok" (valid against the schema and
+accepted), "bad: <why>" (fails the schema), or "late: <why>" (valid against the schema but
+quarantined by the ingest function's arrival-time check, which a schema cannot express).
+Phone numbers and e-mail addresses are fictional (example.com, +86 138 0000 ....).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCHEMA = HERE / "schema" / "behavior-event.schema.json"
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/winback-dev-BehaviorStream-EXAMPLE"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/winback-dev-IngestFunctionRole-EXAMPLE"
+SHARD = "shardId-000000000000"
+# A 56-digit Kinesis sequence number; later records add multiples of STEP (still 56 digits).
+SEQ_BASE = 49_657_135_792_145_337_041_946_813_203_426_119_487_238_452_739_911_385_090
+SEQ_STEP = 7_813_298_114_027_561_984
+
+
+def ts(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+OPS_KEYS = {"delivery_pressure": "zone", "merchant_supply": "merchantId"}
+
+
+class Events:
+    """Builds behavior events with readable, unique event ids (evt-<prefix>-NNN)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.n = 0
+
+    def next_id(self) -> str:
+        self.n += 1
+        return f"evt-{self.prefix}-{self.n:03d}"
+
+    def __call__(self, at: str, type_: str, user: str | None = None, session: str | None = None, **fields):
+        event = {"eventId": self.next_id(), "type": type_}
+        if user is not None:
+            event["userId"] = user
+        event["occurredAt"] = at
+        if session is not None:
+            event["sessionId"] = session
+        event.update(fields)
+        return event
+
+
+def partition_key(event: dict) -> str:
+    return event.get("userId") or event.get(OPS_KEYS.get(event.get("type"), ""), "unknown")
+
+
+# --------------------------------------------------------------------------- Kinesis events
+
+def record(payload, at: str, expect: str = "ok", key: str | None = None, lag: float = 2.4):
+    """One stream record: payload is an event dict, a JSON value, or raw bytes/str (poison).
+
+    `at` is when the producer sent it; approximateArrivalTimestamp is `lag` seconds later."""
+    if isinstance(payload, (bytes, str)):
+        data = payload.encode() if isinstance(payload, str) else payload
+    else:
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    if key is None:
+        key = partition_key(payload) if isinstance(payload, dict) else "u-unknown"
+    return {"data": data, "at": ts(at) + timedelta(seconds=lag), "key": key, "expect": expect}
+
+
+def kinesis_event(records: list[dict], first: int) -> dict:
+    """Sequence numbers continue across the sample files (batch, then duplicates, then poison:
+    `first` is the record index to start at), as they would on one shard, so that replaying the
+    files in that order never looks like a redelivery to a per-user high-water mark."""
+    out = []
+    last = None
+    for i, rec in enumerate(sorted(records, key=lambda r: r["at"])):
+        arrival = rec["at"]
+        if last is not None and arrival <= last:
+            arrival = last + timedelta(milliseconds=150)
+        last = arrival
+        seq = str(SEQ_BASE + (first + i) * SEQ_STEP)
+        assert len(seq) == 56, seq
+        out.append({
+            "kinesis": {
+                "kinesisSchemaVersion": "1.0",
+                "partitionKey": rec["key"],
+                "sequenceNumber": seq,
+                "data": base64.b64encode(rec["data"]).decode(),
+                "approximateArrivalTimestamp": round(arrival.timestamp(), 3),
+                "encryptionType": "KMS",
+            },
+            "eventSource": "aws:kinesis",
+            "eventVersion": "1.0",
+            "eventID": f"{SHARD}:{seq}",
+            "eventName": "aws:kinesis:record",
+            "invokeIdentityArn": ROLE_ARN,
+            "awsRegion": REGION,
+            "eventSourceARN": STREAM_ARN,
+        })
+        rec["seq"] = seq
+    return {"Records": out}
+
+
+def batch_records() -> list[dict]:
+    """A normal batch: three users and two ops signals, 2026-11-22 around 09:00 Asia/Shanghai."""
+    e = Events("b")
+    a, b, c = "s-1001-a", "s-1002-a", "s-1003-a"
+    events = [
+        e("2026-11-22T01:00:00Z", "register", "u-1001", a, channel="appstore"),
+        e("2026-11-22T01:00:02Z", "app_open", "u-1001", a),
+        e("2026-11-22T01:00:15Z", "profile_updated", "u-1001", a, name="Lin Wei", phone="+8613800001001",
+          email="u1001@example.com", timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-01"),
+        e("2026-11-22T01:00:40Z", "login", "u-1002", b),
+        e("2026-11-22T01:00:41Z", "app_open", "u-1002", b),
+        e("2026-11-22T01:01:05Z", "page_enter", "u-1001", a, page="merchant", merchantId="m-17"),
+        e("2026-11-22T01:01:10Z", "page_enter", "u-1002", b, page="product", merchantId="m-23", itemId="i-2301"),
+        e("2026-11-22T01:01:30Z", "cart_add", "u-1002", b, itemId="i-2301", price="42.00", quantity=1,
+          merchantId="m-23"),
+        e("2026-11-22T01:01:45Z", "cart_add", "u-1002", b, itemId="i-2302", price="18.50", quantity=2,
+          merchantId="m-23"),
+        e("2026-11-22T01:01:50Z", "page_enter", "u-1001", a, page="product", merchantId="m-17", itemId="i-1701"),
+        e("2026-11-22T01:02:10Z", "cart_add", "u-1001", a, itemId="i-1701", price=30.0, quantity=2,
+          merchantId="m-17"),
+        e("2026-11-22T01:02:20Z", "cart_remove", "u-1002", b, itemId="i-2302", quantity=1),
+        e("2026-11-22T01:02:40Z", "page_enter", "u-1002", b, page="order"),
+        e("2026-11-22T01:03:00Z", "order_placed", "u-1002", b, orderId="o-1002-1", amount="55.50",
+          discount="5.00", couponId="c-1002-1", merchantId="m-23",
+          address="Room 1203, 88 Example Road, Pudong, Shanghai"),
+        e("2026-11-22T01:03:10Z", "page_enter", "u-1001", a, page="order"),
+        e("2026-11-22T01:03:20Z", "delivery_pressure", zone="zone-sh-01", value=0.35),
+        e("2026-11-22T01:03:30Z", "login", "u-1003", c),
+        e("2026-11-22T01:03:45Z", "consent_updated", "u-1003", c, channel="sms", optedIn=False),
+        e("2026-11-22T01:04:00Z", "merchant_supply", merchantId="m-23", status="tight"),
+    ]
+    return [record(ev, ev["occurredAt"]) for ev in events]
+
+
+def duplicate_records() -> list[dict]:
+    """The producer retried one PutRecord: the same event (same eventId, same bytes) arrives twice."""
+    e = Events("d")
+    s = "s-1001-b"
+    cart_add = e("2026-11-22T02:00:40Z", "cart_add", "u-1001", s, itemId="i-1702", price="38.00", quantity=1,
+                 merchantId="m-17")
+    events = [
+        e("2026-11-22T02:00:00Z", "app_open", "u-1001", s),
+        e("2026-11-22T02:00:20Z", "page_enter", "u-1001", s, page="product", merchantId="m-17", itemId="i-1702"),
+        cart_add,
+        e("2026-11-22T02:00:50Z", "login", "u-1002", "s-1002-b"),
+        e("2026-11-22T02:01:10Z", "page_enter", "u-1001", s, page="order"),
+    ]
+    records = [record(ev, ev["occurredAt"]) for ev in events]
+    # The retry lands 2.5 s after the first copy, with its own (later) sequence number.
+    records.append(record(cart_add, cart_add["occurredAt"], "ok (duplicate of evt-d-003: no effect)", lag=4.9))
+    return records
+
+
+def poison_records() -> list[dict]:
+    """Good records mixed with one of each kind of record the ingest function quarantines."""
+    e = Events("p")
+    good1 = e("2026-11-22T03:00:00Z", "app_open", "u-1001", "s-1001-c")
+    not_json_id = e.next_id()
+    as_array = e("2026-11-22T03:00:10Z", "login", "u-1002", "s-1002-c")
+    no_event_id = e("2026-11-22T03:00:15Z", "login", "u-1002", "s-1002-c")
+    del no_event_id["eventId"]
+    good2 = e("2026-11-22T03:00:20Z", "login", "u-1002", "s-1002-c")
+    unknown_type = e("2026-11-22T03:00:25Z", "teleport", "u-1002", "s-1002-c", destination="moon")
+    bad_time = e("2026-11-22T03:00:30Z", "login", "u-1003", "s-1003-c")
+    bad_time["occurredAt"] = "22/11/2026 03:00:30"
+    # Sent 03:00:35 and arrives 03:00:38, but claims to have happened 10 minutes after arriving.
+    future = e("2026-11-22T03:10:38Z", "app_open", "u-1003", "s-1003-c")
+    no_price = e("2026-11-22T03:00:40Z", "cart_add", "u-1001", "s-1001-c", itemId="i-1701", quantity=1)
+    zero_qty = e("2026-11-22T03:00:45Z", "cart_add", "u-1001", "s-1001-c", itemId="i-1701", price="30.00",
+                 quantity=0)
+    long_user = e("2026-11-22T03:00:50Z", "login", "u-" + "x" * 198)
+    good3 = e("2026-11-22T03:00:55Z", "cart_add", "u-1001", "s-1001-c", itemId="i-1701", price="30.00",
+              quantity=1, merchantId="m-17")
+    good4 = e("2026-11-22T03:01:00Z", "delivery_pressure", zone="zone-sh-02", value=0.5)
+    truncated = ('{"eventId":"%s","type":"login","userId":"u-1002","occurredAt":"2026-11-22T03:00:05Z"'
+                 % not_json_id)
+    return [
+        record(good1, good1["occurredAt"]),
+        record(truncated, "2026-11-22T03:00:05Z", "bad: not valid JSON (truncated object)", key="u-1002"),
+        record([as_array], "2026-11-22T03:00:10Z", "bad: a JSON array, not an object", key="u-1002"),
+        record(no_event_id, "2026-11-22T03:00:15Z", "bad: eventId missing", key="u-1002"),
+        record(good2, good2["occurredAt"]),
+        record(unknown_type, "2026-11-22T03:00:25Z", "bad: unknown type 'teleport'"),
+        record(bad_time, "2026-11-22T03:00:30Z", "bad: occurredAt is not an RFC 3339 instant"),
+        record(future, "2026-11-22T03:00:35Z", "late: occurredAt is 10 minutes after the record arrived", lag=3.0),
+        record(no_price, "2026-11-22T03:00:40Z", "bad: cart_add without price"),
+        record(zero_qty, "2026-11-22T03:00:45Z", "bad: cart_add with quantity 0"),
+        record(long_user, "2026-11-22T03:00:50Z", "bad: userId is 200 characters (max 128)"),
+        record(good3, good3["occurredAt"]),
+        record(good4, good4["occurredAt"]),
+    ]
+
+
+# --------------------------------------------------------------------------- demo trace
+
+def trace_lines() -> list[tuple[str, str, str]]:
+    """(sort key, line, expectation) for one day, 2026-11-21, all between 08:00 and 22:00 in
+    Asia/Shanghai (00:00-14:00 UTC) so no story runs into quiet hours. The stories:
+
+    u-alice  registers 17:30 local, browses merchant m-17, adds 30.00 + 38.00 (cart 68.00), enters
+             the order page at 17:37:00, stalls, leaves the app at 17:39:30: the 45 s order timer
+             finds low intent and a high cart value; zone pressure 0.3, m-17 sufficient -> recall.
+    u-bob    three morning/afternoon sessions ordering 18 s, 21 s, 19 s after entering the order
+             page (3 conversions -> personal timer ~17 s), then a fourth quick order at 12 s.
+    u-carol  registers, browses, leaves, never orders (new_no_order after 30 min).
+    u-dave   four orders in the day, 120 + 180 + 150 + 90 = 540.00 (high_value, high_frequency),
+             one with a coupon.
+    u-erin   opts out of SMS, then leaves a cart.
+    u-frank  logs in once, early, and never comes back (the dormant-scan candidate).
+    u-grace  stalls on the order page with 55.00 after zone-sh-01 pressure rose to 0.9 -> the
+             recall is suppressed by the delivery-pressure gate.
+    u-heidi  stalls with a 60.00 m-17 cart after m-17 turned tight -> suppressed by the supply gate.
+    Plus three bad lines (not JSON, unknown type, missing userId) and one exact duplicate line.
+    """
+    e = Events("t")
+    events = []
+
+    def add(*args, **kwargs):
+        ev = e(*args, **kwargs)
+        events.append(ev)
+        return ev
+
+    day = "2026-11-21T"
+    # ops signals
+    add(day + "00:00:00Z", "delivery_pressure", zone="zone-sh-01", value=0.3)
+    add(day + "00:00:01Z", "delivery_pressure", zone="zone-sh-02", value=0.2)
+    add(day + "00:00:05Z", "merchant_supply", merchantId="m-17", status="sufficient")
+    add(day + "00:00:06Z", "merchant_supply", merchantId="m-23", status="sufficient")
+
+    # u-frank: one early login
+    s = "s-frank-1"
+    add(day + "00:20:00Z", "login", "u-frank", s)
+    add(day + "00:20:02Z", "app_open", "u-frank", s)
+    add(day + "00:20:10Z", "profile_updated", "u-frank", s, name="Frank", email="frank@example.com",
+        timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-02")
+    add(day + "00:21:30Z", "page_enter", "u-frank", s, page="home")
+    add(day + "00:23:00Z", "app_leave", "u-frank", s)
+
+    # u-bob: learned time-to-order
+    def bob_session(n, start, item, price, seconds_to_order, first=False):
+        sid = f"s-bob-{n}"
+        t0 = ts(day + start + "Z")
+
+        def at(sec):
+            return iso(t0 + timedelta(seconds=sec))
+        if first:
+            add(at(0), "login", "u-bob", sid)
+        add(at(1), "app_open", "u-bob", sid)
+        if first:
+            add(at(3), "profile_updated", "u-bob", sid, name="Bob", phone="+8613800002002",
+                pushEndpoint="arn:aws:sns:us-east-1:123456789012:endpoint/GCM/winback-demo/bob",
+                timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-01")
+        add(at(10), "page_enter", "u-bob", sid, page="home")
+        add(at(30), "page_enter", "u-bob", sid, page="merchant", merchantId="m-23")
+        add(at(60), "cart_add", "u-bob", sid, itemId=item, price=price, quantity=1, merchantId="m-23")
+        add(at(80), "page_enter", "u-bob", sid, page="order")
+        order = f"o-bob-{n}"
+        add(at(80 + seconds_to_order), "order_placed", "u-bob", sid, orderId=order, amount=price,
+            merchantId="m-23", address="Flat 5, 12 Example Lane, Xuhui, Shanghai")
+        add(at(80 + seconds_to_order + 20), "app_leave", "u-bob", sid)
+        add(at(80 + seconds_to_order + 1800), "order_completed", "u-bob", orderId=order)
+
+    bob_session(1, "01:10:00", "i-2301", "42.00", 18, first=True)
+    bob_session(2, "04:05:00", "i-2303", "35.50", 21)
+    bob_session(3, "06:30:00", "i-2301", "42.00", 19)
+    bob_session(4, "11:00:00", "i-2304", "28.00", 12)
+
+    # u-dave: high value, high frequency
+    def dave_order(n, start, item, price, discount=None, coupon=None, first=False):
+        sid = f"s-dave-{n}"
+        t0 = ts(day + start + "Z")
+
+        def at(sec):
+            return iso(t0 + timedelta(seconds=sec))
+        if first:
+            add(at(0), "login", "u-dave", sid)
+        add(at(1), "app_open", "u-dave", sid)
+        if first:
+            add(at(4), "profile_updated", "u-dave", sid, name="Dave", phone="+8613800004004",
+                email="dave@example.com", timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-01")
+        add(at(20), "page_enter", "u-dave", sid, page="merchant", merchantId="m-17")
+        add(at(50), "cart_add", "u-dave", sid, itemId=item, price=price, quantity=1, merchantId="m-17")
+        add(at(70), "page_enter", "u-dave", sid, page="order")
+        extra = {}
+        if discount:
+            extra = {"discount": discount, "couponId": coupon}
+        order = f"o-dave-{n}"
+        add(at(95), "order_placed", "u-dave", sid, orderId=order, amount=price, merchantId="m-17",
+            address="Unit 9, 301 Example Avenue, Jing'an, Shanghai", **extra)
+        if coupon:
+            add(at(96), "coupon_used", "u-dave", sid, couponId=coupon, orderId=order)
+        add(at(110), "app_leave", "u-dave", sid)
+        add(at(95 + 2400), "order_completed", "u-dave", orderId=order)
+
+    dave_order(1, "01:30:00", "i-1710", "120.00", first=True)
+    dave_order(2, "03:45:00", "i-1711", "180.00")
+    dave_order(3, "07:10:00", "i-1712", "150.00", discount="10.00", coupon="c-dave-7")
+    dave_order(4, "10:20:00", "i-1713", "90.00")
+
+    # u-carol: registered, never orders
+    s = "s-carol-1"
+    add(day + "02:00:00Z", "register", "u-carol", s, channel="wechat-miniprogram")
+    add(day + "02:00:02Z", "app_open", "u-carol", s)
+    add(day + "02:00:30Z", "profile_updated", "u-carol", s, name="Carol", email="carol@example.com",
+        timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-02")
+    add(day + "02:01:00Z", "page_enter", "u-carol", s, page="home")
+    add(day + "02:02:00Z", "page_enter", "u-carol", s, page="merchant", merchantId="m-23")
+    add(day + "02:03:10Z", "page_leave", "u-carol", s, page="merchant", merchantId="m-23")
+    add(day + "02:03:30Z", "app_leave", "u-carol", s)
+
+    # u-erin: opts out of SMS
+    s = "s-erin-1"
+    add(day + "03:00:00Z", "login", "u-erin", s)
+    add(day + "03:00:02Z", "app_open", "u-erin", s)
+    add(day + "03:00:20Z", "profile_updated", "u-erin", s, name="Erin", phone="+8613800005005",
+        timezone="Asia/Shanghai", locale="en-GB", zone="zone-sh-01")
+    add(day + "03:01:00Z", "consent_updated", "u-erin", s, channel="sms", optedIn=False)
+    add(day + "03:01:30Z", "page_enter", "u-erin", s, page="home")
+    add(day + "03:02:00Z", "page_enter", "u-erin", s, page="product", merchantId="m-17", itemId="i-1703")
+    add(day + "03:02:40Z", "cart_add", "u-erin", s, itemId="i-1703", price="25.00", quantity=2, merchantId="m-17")
+    add(day + "03:03:30Z", "page_leave", "u-erin", s, page="product", merchantId="m-17", itemId="i-1703")
+    add(day + "03:05:00Z", "app_leave", "u-erin", s)
+
+    # u-alice: stalls on the order page with 68.00 in the cart
+    s = "s-alice-1"
+    add(day + "09:30:00Z", "register", "u-alice", s, channel="appstore")
+    add(day + "09:30:02Z", "app_open", "u-alice", s)
+    add(day + "09:30:20Z", "profile_updated", "u-alice", s, name="Alice", phone="+8613800001111",
+        email="alice@example.com", timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-01")
+    add(day + "09:31:00Z", "page_enter", "u-alice", s, page="home")
+    add(day + "09:32:10Z", "page_enter", "u-alice", s, page="merchant", merchantId="m-17")
+    add(day + "09:33:00Z", "click", "u-alice", s, target="product-card", merchantId="m-17", itemId="i-1701")
+    add(day + "09:33:01Z", "page_enter", "u-alice", s, page="product", merchantId="m-17", itemId="i-1701")
+    alice_add = add(day + "09:34:00Z", "cart_add", "u-alice", s, itemId="i-1701", price="30.00", quantity=1,
+                    merchantId="m-17")
+    add(day + "09:35:20Z", "page_enter", "u-alice", s, page="product", merchantId="m-17", itemId="i-1702")
+    add(day + "09:36:00Z", "cart_add", "u-alice", s, itemId="i-1702", price="38.00", quantity=1, merchantId="m-17")
+    add(day + "09:37:00Z", "page_enter", "u-alice", s, page="order")
+    add(day + "09:39:30Z", "app_leave", "u-alice", s)
+
+    # the evening rush: zone-sh-01 saturates, then m-17 runs short
+    add(day + "11:50:00Z", "delivery_pressure", zone="zone-sh-01", value=0.9)
+
+    s = "s-grace-1"
+    add(day + "12:00:00Z", "login", "u-grace", s)
+    add(day + "12:00:02Z", "app_open", "u-grace", s)
+    add(day + "12:00:15Z", "profile_updated", "u-grace", s, name="Grace", phone="+8613800007007",
+        timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-01")
+    add(day + "12:01:00Z", "page_enter", "u-grace", s, page="merchant", merchantId="m-23")
+    add(day + "12:02:00Z", "cart_add", "u-grace", s, itemId="i-2305", price="55.00", quantity=1, merchantId="m-23")
+    add(day + "12:03:00Z", "page_enter", "u-grace", s, page="order")
+    add(day + "12:05:00Z", "app_leave", "u-grace", s)
+
+    add(day + "12:20:00Z", "merchant_supply", merchantId="m-17", status="tight")
+
+    s = "s-heidi-1"
+    add(day + "12:30:00Z", "login", "u-heidi", s)
+    add(day + "12:30:02Z", "app_open", "u-heidi", s)
+    add(day + "12:30:20Z", "profile_updated", "u-heidi", s, name="Heidi", wecomId="heidi.w",
+        email="heidi@example.com", timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-02")
+    add(day + "12:31:00Z", "page_enter", "u-heidi", s, page="merchant", merchantId="m-17")
+    add(day + "12:32:00Z", "cart_add", "u-heidi", s, itemId="i-1705", price="60.00", quantity=1, merchantId="m-17")
+    add(day + "12:33:00Z", "page_enter", "u-heidi", s, page="order")
+    add(day + "12:35:00Z", "app_leave", "u-heidi", s)
+
+    add(day + "13:30:00Z", "delivery_pressure", zone="zone-sh-01", value=0.4)
+
+    def line(ev):
+        return json.dumps(ev, ensure_ascii=False)
+
+    rows = [(ev["occurredAt"], i, line(ev), "ok") for i, ev in enumerate(events)]
+    # The exact same line again right after the original: a producer retry.
+    rows.append((alice_add["occurredAt"], events.index(alice_add) + 0.5, line(alice_add),
+                 "ok (duplicate of %s: no effect)" % alice_add["eventId"]))
+    bad_json = ('{"eventId": "%s", "type": "login", "userId": "u-frank", "occurredAt": "2026-11-21T05:00:00Z"'
+                % e.next_id())
+    rows.append((day + "05:00:00Z", -1, bad_json, "bad: not valid JSON (truncated object)"))
+    rows.append((day + "08:00:00Z", -1, line(e(day + "08:00:00Z", "teleport", "u-carol", destination="moon")),
+                 "bad: unknown type 'teleport'"))
+    rows.append((day + "09:00:00Z", -1, line(e(day + "09:00:00Z", "login")), "bad: userId missing"))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [(r[0], r[2], r[3]) for r in rows]
+
+
+# --------------------------------------------------------------------------- output & checks
+
+def render() -> dict[str, tuple[str, list[tuple[bytes, str]]]]:
+    """file name -> (text, [(payload bytes, expectation)])"""
+    files = {}
+    for name, make, first in (("kinesis-batch.json", batch_records, 0),
+                              ("kinesis-duplicates.json", duplicate_records, 1000),
+                              ("kinesis-poison.json", poison_records, 2000)):
+        records = make()
+        event = kinesis_event(records, first)
+        text = json.dumps(event, indent=2, ensure_ascii=False) + "\n"
+        files[name] = (text, [(r["data"], r["expect"]) for r in sorted(records, key=lambda r: r["seq"])])
+    rows = trace_lines()
+    files["trace-demo.jsonl"] = ("".join(r[1] + "\n" for r in rows), [(r[1].encode(), r[2]) for r in rows])
+    return files
+
+
+def validate(files) -> list[str]:
+    """Every 'ok'/'late' payload must pass the schema, every 'bad' one must fail it."""
+    try:
+        import jsonschema
+    except ImportError:
+        return []
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()),
+                                                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    problems = []
+    for name, (_, payloads) in files.items():
+        for n, (data, expect) in enumerate(payloads, 1):
+            try:
+                errors = list(validator.iter_errors(json.loads(data)))
+            except ValueError:
+                errors = ["not JSON"]
+            if expect.startswith("bad") and not errors:
+                problems.append(f"{name} #{n}: expected to fail the schema ({expect}) but passed")
+            if not expect.startswith("bad") and errors:
+                problems.append(f"{name} #{n}: expected valid but {errors[0]}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    files = render()
+    stale = []
+    for name, (text, _) in files.items():
+        path = HERE / name
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+    problems = validate(files)
+    counted = sum(len(p) for _, p in files.values())
+    for problem in problems:
+        print("make_events: " + problem, file=sys.stderr)
+    if stale:
+        print("make_events: out of date (run python3 events/make_events.py): " + ", ".join(stale), file=sys.stderr)
+    try:
+        import jsonschema  # noqa: F401
+        schema_note = "checked against the schema"
+    except ImportError:
+        schema_note = "schema check skipped (no jsonschema module)"
+    verb = "checked" if check else "wrote"
+    print(f"make_events: {verb} {len(files)} files, {counted} events, {schema_note}, "
+          f"{len(problems)} schema mismatches, {len(stale)} stale")
+    return 1 if problems or stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
