@@ -1,7 +1,9 @@
 package dev.winback.core.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.winback.core.event.BehaviorEvent.Envelope;
@@ -27,7 +29,11 @@ public final class EventDecoder {
     public static final int MAX_ID_LENGTH = 128;
 
     private static final Set<String> ENVELOPE_FIELDS = Set.of("eventId", "userId", "type", "occurredAt", "sessionId");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Trailing tokens make "{...} junk" invalid; big decimals keep every digit of JSON-number money.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     private final int maxRecordBytes;
     private final Duration maxFutureSkew;
@@ -55,7 +61,10 @@ public final class EventDecoder {
         } catch (IOException e) {
             return reject(Rejection.INVALID_JSON, null, "not valid JSON: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (root == null || root.isMissingNode()) {
+            return reject(Rejection.INVALID_JSON, null, "empty record");
+        }
+        if (!root.isObject()) {
             return reject(Rejection.NOT_AN_OBJECT, null, "an event must be a JSON object");
         }
         try {
@@ -156,6 +165,9 @@ public final class EventDecoder {
     private static Instant requiredInstant(ObjectNode node, String field) {
         String text = requiredText(node, field);
         try {
+            if (text.length() < 20 || text.charAt(16) != ':') {
+                throw new DateTimeParseException("RFC 3339 requires seconds", text, 0); // Java alone accepts hh:mm
+            }
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEvent(Rejection.INVALID_FIELD, field,

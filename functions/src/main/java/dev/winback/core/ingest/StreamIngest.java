@@ -33,6 +33,8 @@ import java.util.concurrent.Semaphore;
 public final class StreamIngest {
 
     private static final int MAX_CONFLICT_RETRIES = 3;
+    /** One SQS batch: a refusal inside it can repeat at most this many messages. */
+    private static final int QUARANTINE_CHUNK = 10;
 
     private final Policy policy;
     private final EventDecoder decoder;
@@ -82,17 +84,39 @@ public final class StreamIngest {
         List<Quarantine.QuarantinedRecord> toQuarantine = rejected.stream()
                 .filter(q -> failed.isEmpty() || SequenceNumbers.ORDER.compare(q.record().sequenceNumber(), failed.first()) < 0)
                 .toList();
-        Set<String> notQuarantined = toQuarantine.isEmpty() ? Set.of() : quarantine.send(toQuarantine);
+        Set<String> notQuarantined = quarantineInOrder(toQuarantine);
         failed.addAll(notQuarantined);
 
         return new IngestReport(records.size(),
                 results.stream().mapToInt(SubjectResult::applied).sum(),
                 results.stream().mapToInt(SubjectResult::duplicates).sum(),
-                toQuarantine.size() - notQuarantined.size(),
+                quarantinedCount(toQuarantine, notQuarantined),
                 bySubject.size(),
                 results.stream().mapToInt(SubjectResult::writes).sum(),
                 results.stream().mapToInt(SubjectResult::conflicts).sum(),
                 List.copyOf(failed));
+    }
+
+    /**
+     * Sends in sequence order, a queue batch at a time, and stops at the first refusal: the stream
+     * delivers everything from the refused record on again, so sending later ones now would send
+     * them twice.
+     */
+    private Set<String> quarantineInOrder(List<Quarantine.QuarantinedRecord> records) {
+        for (int from = 0; from < records.size(); from += QUARANTINE_CHUNK) {
+            List<Quarantine.QuarantinedRecord> chunk = records.subList(from, Math.min(records.size(), from + QUARANTINE_CHUNK));
+            Set<String> refused = quarantine.send(chunk);
+            if (!refused.isEmpty()) {
+                Set<String> notSent = new java.util.HashSet<>(refused);
+                records.subList(from + chunk.size(), records.size()).forEach(q -> notSent.add(q.record().sequenceNumber()));
+                return notSent;
+            }
+        }
+        return Set.of();
+    }
+
+    private static int quarantinedCount(List<Quarantine.QuarantinedRecord> records, Set<String> notSent) {
+        return (int) records.stream().filter(q -> !notSent.contains(q.record().sequenceNumber())).count();
     }
 
     private List<SubjectResult> applyAll(Map<String, List<Pending>> bySubject, Map<String, StoredState> stored) {

