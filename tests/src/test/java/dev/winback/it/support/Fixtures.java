@@ -1,0 +1,61 @@
+package dev.winback.it.support;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.winback.adapters.DynamoStateStore;
+import dev.winback.core.ingest.StoredState;
+import dev.winback.core.ingest.SubjectKey;
+import dev.winback.core.state.StateCodec;
+import dev.winback.core.state.UserState;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Resources the tests create on the emulators, named uniquely so tests never share state. */
+public final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    /** The state table as template.yaml defines it: on-demand, partition key {@code pk} (S). */
+    public static String stateTable(DynamoDbClient dynamo) {
+        String name = "winback-state-" + UUID.randomUUID();
+        dynamo.createTable(b -> b.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+        dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
+        return name;
+    }
+
+    public static String queue(SqsClient sqs, String prefix) {
+        return sqs.createQueue(b -> b.queueName(prefix + "-" + UUID.randomUUID())).queueUrl();
+    }
+
+    /** A sample event from events/, as `sam local invoke -e` would pass it. */
+    public static KinesisEvent kinesisEvent(String file) {
+        return EventLoader.loadKinesisEvent(RepoRoot.get().resolve("events").resolve(file).toString());
+    }
+
+    public static UserState user(DynamoDbClient dynamo, String table, String userId) {
+        StoredState stored = stored(dynamo, table, SubjectKey.user(userId));
+        return stored == null ? null : StateCodec.fromBytes(stored.body(), UserState.class);
+    }
+
+    public static StoredState stored(DynamoDbClient dynamo, String table, String key) {
+        return new DynamoStateStore(dynamo, table).load(List.of(key)).get(key);
+    }
+
+    public static Map<String, StoredState> all(DynamoDbClient dynamo, String table) {
+        return new java.util.TreeMap<>(dynamo.scanPaginator(b -> b.tableName(table)).items().stream()
+                .map(item -> item.get("pk").s())
+                .collect(java.util.stream.Collectors.toMap(k -> k, k -> stored(dynamo, table, k))));
+    }
+}
