@@ -1,7 +1,7 @@
 package dev.winback.core.state;
 
 import java.time.Instant;
-import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -17,7 +17,7 @@ public final class Session {
     public boolean leftApp;
     public Instant leftAt;
     public boolean converted;
-    public Map<String, Instant> watchedEnteredAt = new TreeMap<>();
+    public SortedMap<String, Instant> watchedEnteredAt = new TreeMap<>();
 
     static Session startingAt(String id, Instant at) {
         Session session = new Session();

@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -30,9 +31,9 @@ public final class UserState extends Subject {
 
     public String userId;
     /** Profile and contact fields as sent in profile_updated (phone, email, wecomId, timezone, zone, ...). */
-    public Map<String, Object> profile = new TreeMap<>();
+    public SortedMap<String, Object> profile = new TreeMap<>();
     /** Channel -> opted in. A channel never mentioned is allowed (opt-out model, as SMS STOP). */
-    public Map<String, Boolean> consent = new TreeMap<>();
+    public SortedMap<String, Boolean> consent = new TreeMap<>();
 
     public Instant registeredAt;
     public Instant lastLoginAt;
@@ -51,7 +52,7 @@ public final class UserState extends Subject {
     /** Orders per day (policy time zone) over the longest segment window. */
     public TreeMap<LocalDate, DayOrders> ordersByDay = new TreeMap<>();
     /** A2: per watched page kind, milliseconds from entering the page to ordering. */
-    public Map<String, Tally> timeToOrder = new TreeMap<>();
+    public SortedMap<String, Tally> timeToOrder = new TreeMap<>();
     /** A3b: pages viewed in sessions that converted. */
     public Tally pagesPerConvertingSession = Tally.EMPTY;
     /** B1: logins per day (policy time zone) over the dormancy window. */

@@ -2,6 +2,8 @@ package dev.winback.it.support;
 
 import java.lang.reflect.Field;
 import java.net.URI;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -51,12 +53,10 @@ public final class DynamoDbLocal {
     }
 
     private static URI start() {
-        // SQLite is a native library; tests/pom.xml copies it to tests/target/native-libs and tells
-        // surefire. An IDE run may not pass the property, so default to the same folder.
-        if (System.getProperty("sqlite4java.library.path") == null) {
-            System.setProperty("sqlite4java.library.path",
-                    RepoRoot.get().resolve("tests/target/native-libs").toString());
-        }
+        // No sqlite4java.library.path needed: DynamoDB Local 3.x ships SQLite's native library for
+        // Linux, macOS and Windows (x86_64 and aarch64) inside its jar and loads it from there.
+        // It logs every failed condition check as a WARN; tests provoke those on purpose.
+        Configurator.setLevel("software.amazon.dynamodb", Level.ERROR);
         try {
             // -sharedDb: one database whatever the credentials and region of the caller, so code under
             // test that builds its own client sees the tables the test created.

@@ -39,8 +39,9 @@ public final class MiniStack {
     private static RuntimeException startFailure;
 
     static {
-        // MiniStack's Kinesis can only answer CBOR if the optional cbor2 package is installed, so
-        // Kinesis clients must speak JSON. Surefire sets this too; this covers IDE runs.
+        // MiniStack's Kinesis answers CBOR only with the optional cbor2 package, and even then sends
+        // arrival times in seconds where the SDK's CBOR reads milliseconds, so Kinesis clients must
+        // speak JSON. Surefire sets this too; this covers IDE runs. Set before any client is built.
         if (System.getProperty("aws.cborEnabled") == null) {
             System.setProperty("aws.cborEnabled", "false");
         }
