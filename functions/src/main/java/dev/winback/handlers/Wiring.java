@@ -33,6 +33,11 @@ public record Wiring(Policy policy, DynamoDbClient dynamo, SqsClient sqs, String
                 required("STATE_TABLE"), required("QUARANTINE_QUEUE_URL"));
     }
 
+    /** Wired once the AWS adapters for timers, ledgers and SNS land (issue #3). */
+    public dev.winback.core.recall.DeadlineCheck deadlineCheck() {
+        throw new UnsupportedOperationException("DeadlineCheckFunction wiring is not available yet");
+    }
+
     public StreamIngest streamIngest() {
         return new StreamIngest(policy, new DynamoStateStore(dynamo, stateTable), new SqsQuarantine(sqs, quarantineQueueUrl),
                 Clock.systemUTC(), WRITE_PARALLELISM);

@@ -2,6 +2,7 @@ package dev.winback.local;
 
 import dev.winback.core.policy.Policy;
 import dev.winback.core.policy.PolicyLoader;
+import dev.winback.core.recall.Decision;
 import dev.winback.core.state.SegmentRules;
 import dev.winback.core.state.UserState;
 import java.io.PrintWriter;
@@ -52,6 +53,16 @@ public final class DemoCommand implements Callable<Integer> {
         outcome.ops().values().forEach(ops -> w.printf("%s%n", ops.zone != null
                 ? "zone " + ops.zone + ": delivery pressure " + ops.deliveryPressure
                 : "merchant " + ops.merchantId + ": supply " + ops.supply));
+        w.println();
+        w.printf("Deadline checks (A2-A9), virtual time, in the order they fired:%n");
+        w.printf("%-8s %-8s %-9s %-10s %-46s %s%n", "time", "user", "page", "outcome", "reasons", "coupon / channel");
+        for (Decision d : outcome.decisions()) {
+            w.printf("%-8s %-8s %-9s %-10s %-46s %s%n",
+                    d.at().atZone(policy.timeZone()).toLocalTime().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")),
+                    d.userId().replace("u-", ""), d.details().get("page"), d.outcome().wireName(),
+                    String.join(",", d.reasons()),
+                    d.coupon() == null ? "" : d.coupon().amount().toPlainString() + " via " + String.join(",", d.channels()));
+        }
         w.println();
         SimulateCommand.Summary.print(w, outcome, out);
         return 0;

@@ -3,6 +3,9 @@ package dev.winback.local;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.policy.PolicyLoader;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.TreeMap;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -50,8 +53,13 @@ public final class SimulateCommand implements Callable<Integer> {
                     outcome.quarantinedByReason().isEmpty() ? "" : outcome.quarantinedByReason());
             out.printf("%d users, %d zones/merchants, %d state writes%n",
                     outcome.users().size(), outcome.ops().size(), outcome.writes());
-            out.printf("wrote %s, %s, %s%n", dir.resolve("users.jsonl"), dir.resolve("ops.jsonl"),
-                    dir.resolve("quarantine.jsonl"));
+            Map<String, Long> outcomes = new TreeMap<>();
+            outcome.decisions().forEach(d -> outcomes.merge(d.outcome().wireName(), 1L, Long::sum));
+            BigDecimal spend = outcome.coupons().stream().map(c -> c.amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            out.printf("%d timers armed, %d decisions %s, %d messages sent, %d coupons worth %s%n",
+                    outcome.timersArmed(), outcome.decisions().size(), outcomes, outcome.sends().size(),
+                    outcome.coupons().size(), spend.toPlainString());
+            out.printf("wrote %s/{users,ops,quarantine,decisions,sends,coupons}.jsonl%n", dir);
             out.flush();
         }
     }

@@ -1,22 +1,32 @@
 package dev.winback.local;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winback.adapters.CollectingQuarantine;
+import dev.winback.adapters.InMemoryRecallLedgers;
 import dev.winback.adapters.InMemoryStateStore;
+import dev.winback.adapters.RecordingChannels;
 import dev.winback.core.ingest.IngestReport;
-import dev.winback.core.ingest.Quarantine;
-import dev.winback.core.ingest.QuarantineMessage;
 import dev.winback.core.ingest.StoredState;
 import dev.winback.core.ingest.StreamIngest;
 import dev.winback.core.ingest.SubjectKey;
 import dev.winback.core.policy.Policy;
+import dev.winback.core.recall.DeadlineCheck;
+import dev.winback.core.recall.Decision;
+import dev.winback.core.recall.Recaller;
+import dev.winback.core.recall.Timer;
+import dev.winback.core.recall.TimerMessage;
 import dev.winback.core.state.OpsState;
 import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
+import dev.winback.handlers.DeadlineCheckHandler;
+import dev.winback.handlers.DecisionMetrics;
 import dev.winback.handlers.IngestHandler;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,32 +34,40 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Replays a trace (JSON Lines, one behavior event per line) through the real IngestFunction handler
- * with in-memory stores, in batches as the Kinesis event source mapping would deliver them.
+ * Replays a trace (JSON Lines, one behavior event per line) through the real function handlers on a
+ * virtual clock: IngestFunction receives the events in batches as the Kinesis event source mapping
+ * would deliver them; the deadline timers it arms fire into DeadlineCheckFunction at their due time.
+ * Every store and channel is in memory, with the same rules as the AWS ones.
  */
 public final class Simulation {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Policy policy;
     private final int batchSize;
-    private final Clock clock;
+    private final Clock wallClock;
 
-    public Simulation(Policy policy, int batchSize, Clock clock) {
+    public Simulation(Policy policy, int batchSize, Clock wallClock) {
         this.policy = policy;
         this.batchSize = batchSize;
-        this.clock = clock;
+        this.wallClock = wallClock;
     }
 
     /** What a run produced, for the summary and for tests. */
     public record Outcome(int lines, int received, int applied, int duplicates, int writes,
                           Map<String, Integer> quarantinedByReason, Map<String, UserState> users,
-                          Map<String, OpsState> ops) {
+                          Map<String, OpsState> ops, int timersArmed, List<Decision> decisions,
+                          List<RecordingChannels.Sent> sends, List<InMemoryRecallLedgers.IssuedCoupon> coupons) {
 
         public int quarantined() {
             return quarantinedByReason.values().stream().mapToInt(Integer::intValue).sum();
@@ -57,63 +75,162 @@ public final class Simulation {
     }
 
     public Outcome run(Path trace, Path outDir) throws IOException {
+        VirtualClock clock = new VirtualClock();
         InMemoryStateStore store = new InMemoryStateStore();
         CollectingQuarantine quarantine = new CollectingQuarantine();
+        VirtualTimers timers = new VirtualTimers();
+        InMemoryRecallLedgers ledgers = new InMemoryRecallLedgers();
+        RecordingChannels channels = new RecordingChannels(clock::instant);
         List<IngestReport> reports = new ArrayList<>();
-        IngestHandler handler = new IngestHandler(new StreamIngest(policy, store, quarantine, clock, 1), reports::add);
-        LocalContext context = new LocalContext("IngestFunction");
 
+        IngestHandler ingest = new IngestHandler(
+                new StreamIngest(policy, store, quarantine, wallClock, 1, timers), reports::add);
+        Recaller recaller = new Recaller(policy, channels, ledgers, ledgers, ledgers, channels, channels);
+        DeadlineCheckHandler deadlines = new DeadlineCheckHandler(
+                new DeadlineCheck(policy, store, recaller, channels), clock, DecisionMetrics.none());
+
+        Replay replay = new Replay(trace, ingest, deadlines, timers, clock);
         int lines = 0;
         try (BufferedReader reader = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
-            List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>(batchSize);
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lines++;
-                if (line.isBlank()) {
-                    continue;
+                if (!line.isBlank()) {
+                    replay.offer(lines, line);
                 }
-                batch.add(record(trace, lines, line));
-                if (batch.size() == batchSize) {
-                    deliver(handler, context, batch);
-                    batch = new ArrayList<>(batchSize);
-                }
-            }
-            if (!batch.isEmpty()) {
-                deliver(handler, context, batch);
             }
         } catch (NoSuchFileException e) {
             throw new IOException("trace file not found: " + trace, e);
         }
+        replay.finish();
 
-        Outcome outcome = outcome(lines, reports, quarantine, store);
-        write(outDir, outcome, quarantine);
+        Outcome outcome = outcome(lines, reports, quarantine, store, timers, channels, ledgers);
+        SimulationFiles.write(outDir, outcome, quarantine);
         return outcome;
     }
 
-    /** A trace line becomes a Kinesis record; its line number is its sequence number. */
-    private KinesisEvent.KinesisEventRecord record(Path trace, int lineNumber, String line) {
-        KinesisEvent.Record kinesis = new KinesisEvent.Record();
-        kinesis.setData(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
-        kinesis.setSequenceNumber(Integer.toString(lineNumber));
-        kinesis.setPartitionKey(trace.getFileName().toString());
-        // The trace is history: "now" for the future-timestamp rule is the wall clock of this run.
-        kinesis.setApproximateArrivalTimestamp(Date.from(clock.instant()));
-        KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
-        record.setKinesis(kinesis);
-        record.setEventID(trace.getFileName() + ":" + lineNumber);
-        return record;
+    /**
+     * Feeds lines to the ingest handler in batches, cutting a batch where a timer falls due (so the
+     * check sees exactly the events before its deadline) and after a watched-page entry (so its
+     * timer is armed before later events arrive).
+     */
+    private final class Replay {
+        private final Path trace;
+        private final IngestHandler ingest;
+        private final DeadlineCheckHandler deadlines;
+        private final VirtualTimers timers;
+        private final VirtualClock clock;
+        private final LocalContext ingestContext = new LocalContext("IngestFunction");
+        private final LocalContext checkContext = new LocalContext("DeadlineCheckFunction");
+        private List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>();
+
+        Replay(Path trace, IngestHandler ingest, DeadlineCheckHandler deadlines, VirtualTimers timers, VirtualClock clock) {
+            this.trace = trace;
+            this.ingest = ingest;
+            this.deadlines = deadlines;
+            this.timers = timers;
+            this.clock = clock;
+        }
+
+        void offer(int lineNumber, String line) {
+            JsonNode event = parseQuietly(line);
+            Instant at = occurredAt(event);
+            if (at != null) {
+                fireTimersDueBefore(at);
+                clock.advanceTo(at);
+            }
+            batch.add(record(lineNumber, line));
+            if (batch.size() == batchSize || entersWatchedPage(event)) {
+                flush();
+            }
+        }
+
+        void finish() {
+            flush();
+            for (Instant due = timers.nextDue(); due != null; due = timers.nextDue()) {
+                fire(timers.takeDue(due));
+            }
+        }
+
+        private void fireTimersDueBefore(Instant at) {
+            Instant due = timers.nextDue();
+            if (due != null && due.isBefore(at)) {
+                flush();
+                for (due = timers.nextDue(); due != null && due.isBefore(at); due = timers.nextDue()) {
+                    fire(timers.takeDue(due));
+                }
+            }
+        }
+
+        private void fire(List<Timer> due) {
+            for (Timer timer : due) {
+                clock.advanceTo(timer.dueAt());
+                SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+                message.setMessageId(timer.id());
+                message.setBody(TimerMessage.toJson(timer));
+                SQSEvent event = new SQSEvent();
+                event.setRecords(List.of(message));
+                SQSBatchResponse response = deadlines.handleRequest(event, checkContext);
+                if (!response.getBatchItemFailures().isEmpty()) {
+                    throw new IllegalStateException("deadline check failed for timer " + timer.id());
+                }
+            }
+        }
+
+        private void flush() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            KinesisEvent event = new KinesisEvent();
+            event.setRecords(batch);
+            StreamsEventResponse response = ingest.handleRequest(event, ingestContext);
+            if (!response.getBatchItemFailures().isEmpty()) {
+                throw new IllegalStateException("in-memory ingest reported failures: " + response.getBatchItemFailures());
+            }
+            batch = new ArrayList<>();
+        }
+
+        private boolean entersWatchedPage(JsonNode event) {
+            return event != null && "page_enter".equals(event.path("type").asText())
+                    && policy.recall().watchedPages().containsKey(event.path("page").asText());
+        }
+
+        /** A trace line becomes a Kinesis record; its line number is its sequence number. */
+        private KinesisEvent.KinesisEventRecord record(int lineNumber, String line) {
+            KinesisEvent.Record kinesis = new KinesisEvent.Record();
+            kinesis.setData(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+            kinesis.setSequenceNumber(Integer.toString(lineNumber));
+            kinesis.setPartitionKey(trace.getFileName().toString());
+            // The trace is history: "now" for the future-timestamp rule is the wall clock of this run.
+            kinesis.setApproximateArrivalTimestamp(Date.from(wallClock.instant()));
+            KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
+            record.setKinesis(kinesis);
+            record.setEventID(trace.getFileName() + ":" + lineNumber);
+            return record;
+        }
     }
 
-    private static void deliver(IngestHandler handler, LocalContext context, List<KinesisEvent.KinesisEventRecord> batch) {
-        KinesisEvent event = new KinesisEvent();
-        event.setRecords(batch);
-        StreamsEventResponse response = handler.handleRequest(event, context);
-        if (!response.getBatchItemFailures().isEmpty()) {
-            throw new IllegalStateException("in-memory ingest reported failures: " + response.getBatchItemFailures());
+    private static JsonNode parseQuietly(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            return null; // the ingest handler quarantines it with the precise reason
+        }
+    }
+
+    private static Instant occurredAt(JsonNode event) {
+        if (event == null || !event.path("occurredAt").isTextual()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(event.get("occurredAt").asText()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 
     private static Outcome outcome(int lines, List<IngestReport> reports, CollectingQuarantine quarantine,
-                                   InMemoryStateStore store) {
+                                   InMemoryStateStore store, VirtualTimers timers, RecordingChannels channels,
+                                   InMemoryRecallLedgers ledgers) {
         Map<String, Integer> byReason = new TreeMap<>();
         quarantine.records().forEach(q -> byReason.merge(q.reason().code(), 1, Integer::sum));
         Map<String, UserState> users = new TreeMap<>();
@@ -131,30 +248,33 @@ public final class Simulation {
                 reports.stream().mapToInt(IngestReport::applied).sum(),
                 reports.stream().mapToInt(IngestReport::duplicates).sum(),
                 reports.stream().mapToInt(IngestReport::writes).sum(),
-                byReason, users, ops);
+                byReason, users, ops, timers.armedCount(), channels.decisions(), channels.sent(), ledgers.coupons());
     }
 
-    private static void write(Path outDir, Outcome outcome, CollectingQuarantine quarantine) throws IOException {
-        Files.createDirectories(outDir);
-        try (BufferedWriter out = Files.newBufferedWriter(outDir.resolve("users.jsonl"))) {
-            for (UserState user : outcome.users().values()) {
-                out.write(StateCodec.toJson(user));
-                out.newLine();
+    /** The simulation's clock: moves only forward, to event times and timer due times. */
+    static final class VirtualClock extends Clock {
+        private Instant now = Instant.EPOCH;
+
+        void advanceTo(Instant at) {
+            if (at.isAfter(now)) {
+                now = at;
             }
         }
-        try (BufferedWriter out = Files.newBufferedWriter(outDir.resolve("ops.jsonl"))) {
-            for (Map.Entry<String, OpsState> ops : outcome.ops().entrySet()) {
-                out.write(StateCodec.toJson(ops.getValue()));
-                out.newLine();
-            }
+
+        @Override
+        public Instant instant() {
+            return now;
         }
-        try (BufferedWriter out = Files.newBufferedWriter(outDir.resolve("quarantine.jsonl"))) {
-            for (Quarantine.QuarantinedRecord q : quarantine.records()) {
-                var json = QuarantineMessage.toJson(q);
-                json.put("line", Integer.parseInt(q.record().sequenceNumber()));
-                out.write(json.toString());
-                out.newLine();
-            }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
         }
     }
+
 }

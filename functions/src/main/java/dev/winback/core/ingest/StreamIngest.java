@@ -4,11 +4,16 @@ import dev.winback.core.event.BehaviorEvent;
 import dev.winback.core.event.Decoded;
 import dev.winback.core.event.EventDecoder;
 import dev.winback.core.policy.Policy;
+import dev.winback.core.recall.Timer;
+import dev.winback.core.recall.TimerRule;
+import dev.winback.core.recall.TimerScheduler;
 import dev.winback.core.state.OpsState;
 import dev.winback.core.state.SegmentRules;
 import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.Subject;
 import dev.winback.core.state.UserState;
+import java.time.Instant;
+import java.util.HashMap;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,11 +47,20 @@ public final class StreamIngest {
     private final Quarantine quarantine;
     private final Clock clock;
     private final int parallelism;
+    private final TimerScheduler timers;
+
+    /** Ingest without deadline timers (benchmarks, state-only replays). */
+    public StreamIngest(Policy policy, StateStore store, Quarantine quarantine, Clock clock, int parallelism) {
+        this(policy, store, quarantine, clock, parallelism, (armed, now) -> { });
+    }
 
     /**
      * @param parallelism how many subjects are written at once (1 = in order, as the simulator needs)
+     * @param timers      where A2's deadline timers are armed for watched-page entries
      */
-    public StreamIngest(Policy policy, StateStore store, Quarantine quarantine, Clock clock, int parallelism) {
+    public StreamIngest(Policy policy, StateStore store, Quarantine quarantine, Clock clock, int parallelism,
+                        TimerScheduler timers) {
+        this.timers = timers;
         this.policy = policy;
         this.decoder = new EventDecoder(policy.ingest().maxRecordBytes(), policy.ingest().maxFutureSkew());
         this.store = store;
@@ -120,9 +134,19 @@ public final class StreamIngest {
     }
 
     private List<SubjectResult> applyAll(Map<String, List<Pending>> bySubject, Map<String, StoredState> stored) {
+        // Fold every subject first so that the batch's timers are armed together, in few requests,
+        // and before any state is saved: a saved state skips its records on redelivery, so a timer
+        // lost after the save would be lost for good. (A timer armed twice is harmless: the check
+        // is idempotent per timer id.)
+        Map<String, Applied> folded = new LinkedHashMap<>();
+        bySubject.forEach((key, events) -> folded.put(key, applyEvents(key, events, stored.get(key))));
+        List<Timer> batchTimers = folded.values().stream().flatMap(a -> a.timers.stream()).toList();
+        boolean timersArmed = arm(batchTimers);
+
         if (parallelism == 1 || bySubject.size() == 1) {
             List<SubjectResult> results = new ArrayList<>(bySubject.size());
-            bySubject.forEach((key, events) -> results.add(applySubject(key, events, stored.get(key))));
+            bySubject.forEach((key, events) ->
+                    results.add(saveSubject(key, events, stored.get(key), folded.get(key), timersArmed)));
             return results;
         }
         Semaphore permits = new Semaphore(parallelism);
@@ -131,7 +155,7 @@ public final class StreamIngest {
             bySubject.forEach((key, events) -> futures.add(executor.submit(() -> {
                 permits.acquire();
                 try {
-                    return applySubject(key, events, stored.get(key));
+                    return saveSubject(key, events, stored.get(key), folded.get(key), timersArmed);
                 } finally {
                     permits.release();
                 }
@@ -149,11 +173,29 @@ public final class StreamIngest {
         }
     }
 
-    /** Applies a subject's events and writes it once; on a write conflict reloads and tries again. */
-    private SubjectResult applySubject(String key, List<Pending> events, StoredState current) {
+    private boolean arm(List<Timer> toArm) {
+        if (toArm.isEmpty()) {
+            return true;
+        }
+        try {
+            timers.schedule(toArm, clock.instant());
+            return true;
+        } catch (TimerScheduler.TimerUnavailableException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Writes a subject's folded state once; on a write conflict reloads, folds again (arming any
+     * timers that fold produces) and tries again.
+     */
+    private SubjectResult saveSubject(String key, List<Pending> events, StoredState current, Applied applied,
+                                      boolean timersArmed) {
+        if (!timersArmed && !applied.timers.isEmpty()) {
+            return SubjectResult.failed(events);
+        }
         int conflicts = 0;
         while (true) {
-            Applied applied = applyEvents(key, events, current);
             if (applied.next == null) {
                 return new SubjectResult(0, applied.duplicates, 0, conflicts, List.of());
             }
@@ -177,6 +219,10 @@ public final class StreamIngest {
                     } catch (StoreUnavailableException e) {
                         return SubjectResult.failed(events).withConflicts(conflicts);
                     }
+                    applied = applyEvents(key, events, current);
+                    if (!arm(applied.timers)) {
+                        return SubjectResult.failed(events).withConflicts(conflicts);
+                    }
                 }
                 case UNAVAILABLE -> {
                     return SubjectResult.failed(events).withConflicts(conflicts);
@@ -187,6 +233,7 @@ public final class StreamIngest {
 
     private Applied applyEvents(String key, List<Pending> events, StoredState current) {
         Subject subject = current == null ? newSubject(key) : StateCodec.fromBytes(current.body(), typeOf(key));
+        Map<String, Instant> enteredBefore = watchedEntries(subject);
         String highWater = current == null ? null : current.highWater();
         String newHighWater = highWater;
         int applied = 0;
@@ -209,16 +256,37 @@ public final class StreamIngest {
             applied++;
         }
         if (applied == 0) {
-            return new Applied(null, 0, duplicates);
+            return new Applied(null, 0, duplicates, List.of());
         }
         Set<String> tags = Set.of();
+        List<Timer> newTimers = List.of();
         if (subject instanceof UserState user) {
             user.tags = SegmentRules.tags(user, user.lastSeenAt, policy);
             tags = user.tags;
+            newTimers = newTimers(user, enteredBefore);
         }
         long version = current == null ? 1 : current.version() + 1;
         StoredState next = new StoredState(key, version, newHighWater, StateCodec.toBytes(subject), tags);
-        return new Applied(next, applied, duplicates);
+        return new Applied(next, applied, duplicates, newTimers);
+    }
+
+    private static Map<String, Instant> watchedEntries(Subject subject) {
+        return subject instanceof UserState user && user.session != null
+                ? new HashMap<>(user.session.watchedEnteredAt) : Map.of();
+    }
+
+    /** A2/A9: a timer for every watched page (re-)entered in this batch and still pending after it. */
+    private List<Timer> newTimers(UserState user, Map<String, Instant> enteredBefore) {
+        if (user.session == null) {
+            return List.of();
+        }
+        List<Timer> result = new ArrayList<>();
+        user.session.watchedEnteredAt.forEach((page, enteredAt) -> {
+            if (!enteredAt.equals(enteredBefore.get(page))) {
+                result.add(new Timer(user.userId, page, enteredAt, enteredAt.plus(TimerRule.duration(user, page, policy))));
+            }
+        });
+        return result;
     }
 
     private void applyTo(Subject subject, BehaviorEvent event) {
@@ -246,7 +314,7 @@ public final class StreamIngest {
     private record Pending(StreamRecord record, BehaviorEvent event) {
     }
 
-    private record Applied(StoredState next, int applied, int duplicates) {
+    private record Applied(StoredState next, int applied, int duplicates, List<Timer> timers) {
     }
 
     private record SubjectResult(int applied, int duplicates, int writes, int conflicts,

@@ -24,7 +24,8 @@ public record Policy(ZoneId timeZone, Ingest ingest, Recall recall, Dormancy dor
 
     public record Recall(Map<String, Duration> watchedPages, LearnedTimer learnedTimer, int pagesThenLeft,
                          BigDecimal highCartValue, Combination combination, ChurnModel churnModel,
-                         ResourceGate resourceGate, Coupon coupon, List<String> channels) {
+                         ResourceGate resourceGate, Coupon coupon, List<String> channels,
+                         Duration timerQueueMaxDelay, Map<String, String> messages) {
     }
 
     public record LearnedTimer(int minConversions, double factor, Duration min, Duration max) {

@@ -5,6 +5,12 @@ import java.math.BigDecimal;
 /** Range checks that the YAML types alone cannot express. */
 final class PolicyChecks {
 
+    /** Channels an in-session recall can use. */
+    static final java.util.Set<String> RECALL_CHANNELS = java.util.Set.of("push", "sms");
+    /** Session features the churn model (A6) can weigh. */
+    static final java.util.Set<String> CHURN_FEATURES =
+            java.util.Set.of("pagesViewed", "cartValue", "leftApp", "minutesOnPage", "orders");
+
     private PolicyChecks() {
     }
 
@@ -37,6 +43,17 @@ final class PolicyChecks {
         present(source, "recall.resourceGate", p.recall().resourceGate());
         present(source, "recall.churnModel", p.recall().churnModel());
         present(source, "recall.channels", p.recall().channels());
+        present(source, "recall.timerQueueMaxDelay", p.recall().timerQueueMaxDelay());
+        present(source, "recall.messages", p.recall().messages());
+        require(p.recall().messages().containsKey("default"), source, "recall.messages", "must have a 'default' text");
+        for (String channel : p.recall().channels()) {
+            require(RECALL_CHANNELS.contains(channel), source, "recall.channels",
+                    "names unknown channel '" + channel + "' (known: " + RECALL_CHANNELS + ")");
+        }
+        for (String feature : p.recall().churnModel().coefficients().keySet()) {
+            require(CHURN_FEATURES.contains(feature), source, "recall.churnModel.coefficients",
+                    "names unknown feature '" + feature + "' (known: " + CHURN_FEATURES + ")");
+        }
         present(source, "dormancy.scanAt", p.dormancy().scanAt());
         present(source, "dormancy.coolDown", p.dormancy().coolDown());
         present(source, "dormancy.channels", p.dormancy().channels());

@@ -32,6 +32,7 @@ public final class StateCodec {
             .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS);
 
     private static final ObjectMapper JSON = configure(new ObjectMapper())
+            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .addMixIn(Subject.class, WithoutFingerprints.class);
 

@@ -1,0 +1,60 @@
+package dev.winback.adapters;
+
+import dev.winback.core.recall.SendLedger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Send claims in the ledger table: item {@code pk = decision#<id>}, {@code sk = send#<channel>}, put
+ * with {@code attribute_not_exists(pk)} before the message goes out, so of all the retries of a
+ * decision exactly one holds the claim. Claims expire (TTL {@code expiresAt}) long after any
+ * redelivery could arrive. DynamoDB errors propagate: the caller fails and is retried.
+ */
+public final class DynamoSendLedger implements SendLedger {
+
+    /** Far beyond SQS's 14-day retention and the stream's retry window. */
+    static final Duration KEEP = Duration.ofDays(90);
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public DynamoSendLedger(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, Clock.systemUTC());
+    }
+
+    public DynamoSendLedger(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean claim(String decisionId, String channel) {
+        Instant now = clock.instant();
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of(
+                            "pk", AttributeValue.fromS("decision#" + decisionId),
+                            "sk", AttributeValue.fromS("send#" + channel),
+                            "claimedAt", AttributeValue.fromS(now.toString()),
+                            "expiresAt", AttributeValue.fromN(Long.toString(now.plus(KEEP).getEpochSecond()))))
+                    .conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException claimedBefore) {
+            return false;
+        }
+    }
+
+    @Override
+    public void release(String decisionId, String channel) {
+        dynamo.deleteItem(b -> b.tableName(table).key(Map.of(
+                "pk", AttributeValue.fromS("decision#" + decisionId),
+                "sk", AttributeValue.fromS("send#" + channel))));
+    }
+}

@@ -1,0 +1,8 @@
+package dev.winback.core.recall;
+
+/** Port: where decisions are kept (DynamoDB, queryable by user and time; a file locally). */
+public interface DecisionLog {
+
+    /** Idempotent per decision id: recording the same decision twice keeps one. */
+    void record(Decision decision);
+}

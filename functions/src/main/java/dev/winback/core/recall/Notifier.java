@@ -1,0 +1,24 @@
+package dev.winback.core.recall;
+
+import java.util.Map;
+
+/** Port: delivers a message on one channel (push, SMS, …). */
+public interface Notifier {
+
+    /** @throws DeliveryException when the provider refused the message (it was not sent) */
+    void send(Message message);
+
+    /**
+     * @param address the channel's address: a push endpoint, an E.164 phone number, …
+     * @param attributes channel specifics (SMS type, sender id, …); never logged
+     */
+    record Message(String decisionId, String userId, String channel, String address, String text,
+                   Map<String, String> attributes) {
+    }
+
+    class DeliveryException extends RuntimeException {
+        public DeliveryException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.winback.core.recall;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * A pending deadline check (A2): the user entered a watched page at {@code enteredAt}; at
+ * {@code dueAt} their order intent is judged. The entry time identifies the timer: re-entering the
+ * page starts a new one and makes this one stale, an order cancels it.
+ */
+public record Timer(String userId, String page, Instant enteredAt, Instant dueAt) {
+
+    /**
+     * A stable id derived from the cause (user, page kind, entry time): the decision id, the
+     * deduplication key for redelivered timer messages, and the schedule name.
+     */
+    public String id() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    (userId + '\n' + page + '\n' + enteredAt.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+            return "dl-" + HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.winback.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.winback.core.recall.DeadlineCheck;
+import dev.winback.core.recall.Decision;
+import dev.winback.core.recall.Timer;
+import dev.winback.core.recall.TimerMessage;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * DeadlineCheckFunction: fired timers from the timer queue (SQS message timers and Scheduler
+ * schedules both land there). Each timer is judged once; a failure retries only that message.
+ */
+public final class DeadlineCheckHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadlineCheckHandler.class);
+
+    private final DeadlineCheck check;
+    private final Clock clock;
+    private final DecisionMetrics metrics;
+
+    public DeadlineCheckHandler() {
+        this(Wiring.fromEnvironment().deadlineCheck(), Clock.systemUTC(), DecisionMetrics.emf());
+    }
+
+    public DeadlineCheckHandler(DeadlineCheck check, Clock clock, DecisionMetrics metrics) {
+        this.check = check;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return PowertoolsLogging.withLogging(context, () -> {
+            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+            List<Decision> decided = new ArrayList<>();
+            for (SQSEvent.SQSMessage message : event.getRecords()) {
+                try {
+                    Timer timer = TimerMessage.fromJson(message.getBody());
+                    Optional<Decision> decision = check.check(timer, clock.instant());
+                    decision.ifPresent(decided::add);
+                    LOG.info("timer {} for page {}: {}", timer.id(), timer.page(),
+                            decision.map(d -> d.outcome().wireName() + " " + d.reasons()).orElse("no longer current"));
+                } catch (IllegalArgumentException bad) {
+                    // Retrying cannot fix it; failing it sends it to the timer DLQ after maxReceiveCount.
+                    LOG.error("unreadable timer message {}: {}", message.getMessageId(), bad.getMessage());
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                } catch (RuntimeException transientFailure) {
+                    LOG.warn("timer message {} will be retried: {}", message.getMessageId(), transientFailure.toString());
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                }
+            }
+            metrics.record(decided, failures.size());
+            return new SQSBatchResponse(failures);
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package dev.winback.local;
+
+import dev.winback.core.recall.Timer;
+import dev.winback.core.recall.TimerScheduler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/** Timers on the simulation's virtual clock: armed by ingest, fired by the simulation in due order. */
+final class VirtualTimers implements TimerScheduler {
+
+    private final PriorityQueue<Timer> pending =
+            new PriorityQueue<>(Comparator.comparing(Timer::dueAt).thenComparing(Timer::id));
+    private final Set<String> armed = new HashSet<>();
+
+    @Override
+    public void schedule(List<Timer> timers, Instant now) {
+        for (Timer timer : timers) {
+            if (armed.add(timer.id())) { // like a deterministic schedule name: arming twice is one timer
+                pending.add(timer);
+            }
+        }
+    }
+
+    /** Earliest due time, or null when nothing is pending. */
+    Instant nextDue() {
+        return pending.isEmpty() ? null : pending.peek().dueAt();
+    }
+
+    /** Removes and returns the timers due at or before {@code until}, earliest first. */
+    List<Timer> takeDue(Instant until) {
+        List<Timer> due = new ArrayList<>();
+        while (!pending.isEmpty() && !pending.peek().dueAt().isAfter(until)) {
+            due.add(pending.poll());
+        }
+        return due;
+    }
+
+    int armedCount() {
+        return armed.size();
+    }
+}
