@@ -12,17 +12,28 @@ Files written (all deterministic, standard library only):
   kinesis-duplicates.json  one event delivered twice in the batch (producer retry) + normal ones
   kinesis-poison.json      good records mixed with every kind of bad record the ingest quarantines
   trace-demo.jsonl         one day (2026-11-21) of behavior for 8 users, one event per line
+  sqs-deadline-timer.json       a Lambda SQS event for DeadlineCheckFunction: two due deadline
+                                timers from the users of kinesis-batch.json
+  sqs-deadline-poison.json      a good timer with a body that is not JSON and one without userId
+  sqs-deadline-redelivered.json the same timer twice (sent twice, both received a second time)
 
 Each record carries an expectation used by --check: "ok" (valid against the schema and
 accepted), "bad: <why>" (fails the schema), or "late: <why>" (valid against the schema but
 quarantined by the ingest function's arrival-time check, which a schema cannot express).
+Timer messages are checked by the rules of TimerMessage/Timer (functions/.../core/recall):
+a good body has exactly the six fields in order and its timerId is the one derived from
+(userId, page, enteredAt); a bad body is not JSON or lacks a required field; md5OfBody
+matches the body and no message timer is delayed more than 900 s.
 Phone numbers and e-mail addresses are fictional (example.com, +86 138 0000 ....).
 """
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import math
 import sys
+import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -409,10 +420,180 @@ def trace_lines() -> list[tuple[str, str, str]]:
     return [(r[0], r[2], r[3]) for r in rows]
 
 
+# --------------------------------------------------------------------------- SQS deadline timers
+#
+# There is no scheduler-deadline-timer.json: deadlines over 15 minutes are EventBridge Scheduler
+# at() schedules whose target is the same TimerQueue with the same message body, so
+# DeadlineCheckFunction always receives an SQS event of the shape below; only the SenderId (the
+# SchedulerRole session instead of the IngestFunction's) and SentTimestamp (the due time instead of
+# the arming time) differ.
+
+TIMER_QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:winback-dev-TimerQueue-EXAMPLE"
+# SenderId of a message sent by a role session: "<role unique id>:<session name>"; a Lambda
+# function's session is named after the function.
+INGEST_SENDER_ID = "AROAEXAMPLEINGESTROLE:winback-dev-IngestFunction-EXAMPLE"
+MESSAGE_ID_NAMESPACE = uuid.UUID("5a1e7b9c-3d4f-4e2a-9b6c-7d8e9f0a1b2c")
+TIMER_FIELDS = ("kind", "timerId", "userId", "page", "enteredAt", "dueAt")
+MAX_DELAY_SECONDS = 900
+# IngestFunction handles a record about 0.75 s after Kinesis received it (2.4 s after the event,
+# see record()); a timer is sent then, with DelaySeconds rounded up to whole seconds.
+INGEST_LATENCY = timedelta(seconds=2.4 + 0.75)
+
+
+def millis(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def timer_id(user: str, page: str, entered_at: str) -> str:
+    """As Timer.id(): "dl-" + the first 12 bytes of SHA-256(userId \n page \n enteredAt millis)."""
+    digest = hashlib.sha256(f"{user}\n{page}\n{millis(ts(entered_at))}".encode("utf-8")).digest()
+    return "dl-" + digest[:12].hex()
+
+
+def timer(user: str, page: str, entered_at: str, due_at: str) -> dict:
+    return {"kind": "deadline", "timerId": timer_id(user, page, entered_at), "userId": user, "page": page,
+            "enteredAt": entered_at, "dueAt": due_at}
+
+
+def timer_body(fields: dict) -> str:
+    """Compact JSON in field order, as TimerMessage.toJson writes it."""
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def timer_message(body: str, entered_at: str, due_at: str, expect: str = "ok", receive_count: int = 1,
+                  sent_offset: float = 0.0, receive_lag: float = 0.04, received_at: datetime | None = None):
+    """One SQS message timer armed by IngestFunction for a page_enter at `entered_at`.
+
+    It is sent INGEST_LATENCY (+ sent_offset) after the event, with DelaySeconds = the whole
+    seconds up to `due_at`, and first received `receive_lag` s after it becomes visible;
+    `received_at` overrides the first receive time (a later delivery)."""
+    sent = ts(entered_at) + INGEST_LATENCY + timedelta(seconds=sent_offset)
+    delay = max(0, math.ceil((ts(due_at) - sent).total_seconds()))
+    first_receive = sent + timedelta(seconds=delay + receive_lag)
+    return {"body": body, "sent": sent, "delay": delay, "first_receive": first_receive,
+            "receive_count": receive_count, "expect": expect}
+
+
+def receipt_handle(message_id: str, receive_count: int) -> str:
+    """Opaque and different for every receive, as on SQS (only its look matters here)."""
+    seed = f"{message_id}/{receive_count}".encode()
+    blob = b"".join(hashlib.sha512(seed + bytes([i])).digest() for i in range(4))
+    return "AQEB" + base64.b64encode(blob).decode()[:340]
+
+
+def sqs_event(name: str, messages: list[dict]) -> dict:
+    """The event Lambda's SQS event source mapping passes to the function."""
+    out = []
+    for n, msg in enumerate(messages, 1):
+        message_id = str(uuid.uuid5(MESSAGE_ID_NAMESPACE, f"{name}#{n}"))
+        out.append({
+            "messageId": message_id,
+            "receiptHandle": receipt_handle(message_id, msg["receive_count"]),
+            "body": msg["body"],
+            "attributes": {
+                "ApproximateReceiveCount": str(msg["receive_count"]),
+                "SentTimestamp": str(millis(msg["sent"])),
+                "SenderId": INGEST_SENDER_ID,
+                "ApproximateFirstReceiveTimestamp": str(millis(msg["first_receive"])),
+            },
+            "messageAttributes": {},
+            "md5OfBody": hashlib.md5(msg["body"].encode("utf-8")).hexdigest(),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": TIMER_QUEUE_ARN,
+            "awsRegion": REGION,
+        })
+    return {"Records": out}
+
+
+# The two order-page timers of kinesis-batch.json (order page: 45 s).
+U1001_ORDER = timer("u-1001", "order", "2026-11-22T01:03:10Z", "2026-11-22T01:03:55Z")
+U1002_ORDER = timer("u-1002", "order", "2026-11-22T01:02:40Z", "2026-11-22T01:03:25Z")
+
+
+def deadline_timer_messages() -> list[dict]:
+    """Two due timers from kinesis-batch.json.
+
+    u-1001 entered the order page at 01:03:10 with 60.00 in the cart (i-1701, 2 x 30.00) and
+    neither ordered nor left the app: low intent, high value -> recall (coupon + push/SMS).
+    u-1002 entered the order page at 01:02:40 and ordered at 01:03:00: the order cancelled the
+    timer, so its check is a no-op."""
+    return [
+        timer_message(timer_body(U1001_ORDER), U1001_ORDER["enteredAt"], U1001_ORDER["dueAt"],
+                      "ok: u-1001 stalled on the order page with a 60.00 cart -> recall"),
+        timer_message(timer_body(U1002_ORDER), U1002_ORDER["enteredAt"], U1002_ORDER["dueAt"],
+                      "ok: u-1002 ordered at 01:03:00Z before the deadline -> no-op", receive_lag=0.06),
+    ]
+
+
+def deadline_poison_messages() -> list[dict]:
+    """One good timer between two bad bodies; the bad ones are reported and go to the DLQ after
+    their retries, the good one is checked."""
+    truncated = timer_body(timer("u-1003", "home", "2026-11-22T01:03:40Z", "2026-11-22T01:04:40Z"))
+    truncated = truncated[:truncated.index(',"dueAt"')]
+    no_user = timer("u-1002", "product", "2026-11-22T01:01:10Z", "2026-11-22T01:02:40Z")
+    del no_user["userId"]
+    return [
+        timer_message(truncated, "2026-11-22T01:03:40Z", "2026-11-22T01:04:40Z",
+                      "bad: body is not JSON (truncated object)"),
+        timer_message(timer_body(U1001_ORDER), U1001_ORDER["enteredAt"], U1001_ORDER["dueAt"],
+                      "ok: u-1001 stalled on the order page with a 60.00 cart -> recall", receive_lag=0.02),
+        timer_message(timer_body(no_user), "2026-11-22T01:01:10Z", "2026-11-22T01:02:40Z",
+                      "bad: userId missing"),
+    ]
+
+
+def deadline_redelivered_messages() -> list[dict]:
+    """The u-1001 timer twice in one batch: IngestFunction sent it twice (its Kinesis batch was
+    retried, so two SQS messages with different ids and the same body), the first deliveries
+    failed (for example a timeout after the coupon was written), and both come back together after
+    TimerQueue's 120 s visibility timeout (ApproximateReceiveCount 2, ApproximateFirstReceiveTimestamp
+    still the first delivery). However often it arrives: one decision, one coupon, one send."""
+    body = timer_body(U1001_ORDER)
+    first = timer_message(body, U1001_ORDER["enteredAt"], U1001_ORDER["dueAt"],
+                          "ok: u-1001 -> recall (exactly once)", receive_count=2)
+    again = timer_message(body, U1001_ORDER["enteredAt"], U1001_ORDER["dueAt"],
+                          "ok: same timer sent again -> no second effect", receive_count=2,
+                          sent_offset=0.85, receive_lag=0.02)
+    return [first, again]
+
+
+def check_timer_messages(name: str, messages: list[dict], event: dict) -> list[str]:
+    """Good bodies parse as TimerMessage.fromJson would accept them and carry the derived timerId;
+    bad ones are not JSON or lack a required field."""
+    problems = []
+    for n, (msg, rec) in enumerate(zip(messages, event["Records"]), 1):
+        where = f"{name} #{n}"
+        if rec["md5OfBody"] != hashlib.md5(rec["body"].encode("utf-8")).hexdigest():
+            problems.append(f"{where}: md5OfBody does not match the body")
+        if not 0 <= msg["delay"] <= MAX_DELAY_SECONDS:
+            problems.append(f"{where}: DelaySeconds {msg['delay']} outside 0..{MAX_DELAY_SECONDS}")
+        try:
+            body = json.loads(rec["body"])
+        except ValueError:
+            body = None
+        required_ok = (isinstance(body, dict) and body.get("kind") == "deadline"
+                       and all(isinstance(body.get(f), str) for f in ("userId", "page", "enteredAt", "dueAt")))
+        if msg["expect"].startswith("bad"):
+            if required_ok:
+                problems.append(f"{where}: expected a bad timer ({msg['expect']}) but the body is valid")
+            continue
+        if not required_ok or tuple(body) != TIMER_FIELDS:
+            problems.append(f"{where}: body is not {{{', '.join(TIMER_FIELDS)}}} in that order")
+            continue
+        if body["timerId"] != timer_id(body["userId"], body["page"], body["enteredAt"]):
+            problems.append(f"{where}: timerId is not derived from userId, page and enteredAt")
+        if not ts(body["enteredAt"]) < ts(body["dueAt"]):
+            problems.append(f"{where}: dueAt is not after enteredAt")
+        if millis(ts(body["dueAt"])) > int(rec["attributes"]["ApproximateFirstReceiveTimestamp"]):
+            problems.append(f"{where}: received before it was due")
+    return problems
+
+
 # --------------------------------------------------------------------------- output & checks
 
 def render() -> dict[str, tuple[str, list[tuple[bytes, str]]]]:
-    """file name -> (text, [(payload bytes, expectation)])"""
+    """file name -> (text, [(payload bytes, expectation)]) for the behavior-event files; the timer
+    files are in render_timers()."""
     files = {}
     for name, make, first in (("kinesis-batch.json", batch_records, 0),
                               ("kinesis-duplicates.json", duplicate_records, 1000),
@@ -423,6 +604,19 @@ def render() -> dict[str, tuple[str, list[tuple[bytes, str]]]]:
         files[name] = (text, [(r["data"], r["expect"]) for r in sorted(records, key=lambda r: r["seq"])])
     rows = trace_lines()
     files["trace-demo.jsonl"] = ("".join(r[1] + "\n" for r in rows), [(r[1].encode(), r[2]) for r in rows])
+    return files
+
+
+def render_timers() -> dict[str, tuple[str, list[str]]]:
+    """file name -> (text, problems found by check_timer_messages)"""
+    files = {}
+    for name, make in (("sqs-deadline-timer.json", deadline_timer_messages),
+                       ("sqs-deadline-poison.json", deadline_poison_messages),
+                       ("sqs-deadline-redelivered.json", deadline_redelivered_messages)):
+        messages = make()
+        event = sqs_event(name, messages)
+        files[name] = (json.dumps(event, indent=2, ensure_ascii=False) + "\n",
+                       check_timer_messages(name, messages, event))
     return files
 
 
@@ -451,8 +645,11 @@ def validate(files) -> list[str]:
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     files = render()
+    timer_files = render_timers()
     stale = []
-    for name, (text, _) in files.items():
+    texts = {name: text for name, (text, _) in files.items()}
+    texts.update({name: text for name, (text, _) in timer_files.items()})
+    for name, text in texts.items():
         path = HERE / name
         if check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -460,8 +657,10 @@ def main(argv: list[str]) -> int:
         else:
             path.write_text(text, encoding="utf-8")
     problems = validate(files)
+    timer_problems = [p for _, found in timer_files.values() for p in found]
     counted = sum(len(p) for _, p in files.values())
-    for problem in problems:
+    timers = sum(len(json.loads(text)["Records"]) for text, _ in timer_files.values())
+    for problem in problems + timer_problems:
         print("make_events: " + problem, file=sys.stderr)
     if stale:
         print("make_events: out of date (run python3 events/make_events.py): " + ", ".join(stale), file=sys.stderr)
@@ -471,9 +670,10 @@ def main(argv: list[str]) -> int:
     except ImportError:
         schema_note = "schema check skipped (no jsonschema module)"
     verb = "checked" if check else "wrote"
-    print(f"make_events: {verb} {len(files)} files, {counted} events, {schema_note}, "
-          f"{len(problems)} schema mismatches, {len(stale)} stale")
-    return 1 if problems or stale else 0
+    print(f"make_events: {verb} {len(texts)} files, {counted} events, {schema_note}, "
+          f"{len(problems)} schema mismatches, {timers} timer messages, {len(timer_problems)} timer mismatches, "
+          f"{len(stale)} stale")
+    return 1 if problems or timer_problems or stale else 0
 
 
 if __name__ == "__main__":
