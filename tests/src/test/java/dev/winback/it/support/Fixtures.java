@@ -58,4 +58,48 @@ public final class Fixtures {
                 .map(item -> item.get("pk").s())
                 .collect(java.util.stream.Collectors.toMap(k -> k, k -> stored(dynamo, table, k))));
     }
+
+    /** The ledger table (coupons, budgets, sends, contact history, decisions): {@code pk} (S) + {@code sk} (S). */
+    public static String ledgerTable(DynamoDbClient dynamo) {
+        String name = "winback-ledger-" + UUID.randomUUID();
+        dynamo.createTable(b -> b.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+        dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
+        return name;
+    }
+
+    public static String queueArn(SqsClient sqs, String queueUrl) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                        .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN))
+                .attributes().get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN);
+    }
+
+    /** A topic with a raw-delivery SQS subscriber, so tests can read what was published; returns {topicArn, queueUrl}. */
+    public static String[] topicWithQueue(software.amazon.awssdk.services.sns.SnsClient sns, SqsClient sqs, String prefix) {
+        String queueUrl = queue(sqs, prefix);
+        String topicArn = sns.createTopic(b -> b.name(prefix + "-" + UUID.randomUUID())).topicArn();
+        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn(sqs, queueUrl))
+                .attributes(Map.of("RawMessageDelivery", "true")));
+        return new String[] {topicArn, queueUrl};
+    }
+
+    /** Sends the timers behind these deadline decisions to the queue again, as an at-least-once redelivery. */
+    public static void requeueTimers(SqsClient sqs, String queueUrl, java.util.List<dev.winback.core.recall.Decision> decisions) {
+        for (dev.winback.core.recall.Decision decision : decisions) {
+            java.time.Instant due = decision.at();
+            long seconds = ((Number) decision.details().get("timerSeconds")).longValue();
+            dev.winback.core.recall.Timer timer = new dev.winback.core.recall.Timer(decision.userId(),
+                    (String) decision.details().get("page"), due.minusSeconds(seconds), due);
+            if (!timer.id().equals(decision.decisionId())) {
+                throw new IllegalStateException("cannot rebuild the timer of " + decision.decisionId());
+            }
+            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(dev.winback.core.recall.TimerMessage.toJson(timer)));
+        }
+    }
 }
