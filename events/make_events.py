@@ -235,9 +235,10 @@ def trace_lines() -> list[tuple[str, str, str]]:
     """(sort key, line, expectation) for one day, 2026-11-21, all between 08:00 and 22:00 in
     Asia/Shanghai (00:00-14:00 UTC) so no story runs into quiet hours. The stories:
 
-    u-alice  registers 17:30 local, browses merchant m-17, adds 30.00 + 38.00 (cart 68.00), enters
-             the order page at 17:37:00, stalls, leaves the app at 17:39:30: the 45 s order timer
-             finds low intent and a high cart value; zone pressure 0.3, m-17 sufficient -> recall.
+    u-alice  registers 17:30 local, opens merchant m-17 at 17:35, adds 30.00 + 38.00 (cart 68.00),
+             enters the order page at 17:35:40 and stalls there: the 45 s order timer (her first to
+             fall due) finds low intent and a high cart value; zone pressure 0.3, m-17 sufficient
+             -> recall, 6.80 coupon by SMS. She leaves the app at 17:39:30.
     u-bob    three morning/afternoon sessions ordering 18 s, 21 s, 19 s after entering the order
              page (3 conversions -> personal timer ~17 s), then a fourth quick order at 12 s.
     u-carol  registers, browses, leaves, never orders (new_no_order after 30 min).
@@ -365,15 +366,16 @@ def trace_lines() -> list[tuple[str, str, str]]:
     add(day + "09:30:02Z", "app_open", "u-alice", s)
     add(day + "09:30:20Z", "profile_updated", "u-alice", s, name="Alice", phone="+8613800001111",
         email="alice@example.com", timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-01")
-    add(day + "09:31:00Z", "page_enter", "u-alice", s, page="home")
-    add(day + "09:32:10Z", "page_enter", "u-alice", s, page="merchant", merchantId="m-17")
-    add(day + "09:33:00Z", "click", "u-alice", s, target="product-card", merchantId="m-17", itemId="i-1701")
-    add(day + "09:33:01Z", "page_enter", "u-alice", s, page="product", merchantId="m-17", itemId="i-1701")
-    alice_add = add(day + "09:34:00Z", "cart_add", "u-alice", s, itemId="i-1701", price="30.00", quantity=1,
+    # She opens the merchant from a promotion (no home page) and reaches the order page within 45 s
+    # of it, so the order page's 45 s timer is the first of her timers to fall due.
+    add(day + "09:35:00Z", "page_enter", "u-alice", s, page="merchant", merchantId="m-17")
+    add(day + "09:35:05Z", "click", "u-alice", s, target="product-card", merchantId="m-17", itemId="i-1701")
+    add(day + "09:35:06Z", "page_enter", "u-alice", s, page="product", merchantId="m-17", itemId="i-1701")
+    alice_add = add(day + "09:35:15Z", "cart_add", "u-alice", s, itemId="i-1701", price="30.00", quantity=1,
                     merchantId="m-17")
     add(day + "09:35:20Z", "page_enter", "u-alice", s, page="product", merchantId="m-17", itemId="i-1702")
-    add(day + "09:36:00Z", "cart_add", "u-alice", s, itemId="i-1702", price="38.00", quantity=1, merchantId="m-17")
-    add(day + "09:37:00Z", "page_enter", "u-alice", s, page="order")
+    add(day + "09:35:28Z", "cart_add", "u-alice", s, itemId="i-1702", price="38.00", quantity=1, merchantId="m-17")
+    add(day + "09:35:40Z", "page_enter", "u-alice", s, page="order")
     add(day + "09:39:30Z", "app_leave", "u-alice", s)
 
     # the evening rush: zone-sh-01 saturates, then m-17 runs short
