@@ -1,7 +1,7 @@
 package dev.winback.adapters;
 
 import dev.winback.core.recall.ContactHistory;
-import java.time.Duration;
+import dev.winback.core.recall.FrequencyCaps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  */
 public final class DynamoContactHistory implements ContactHistory {
 
-    static final Duration DAY = Duration.ofDays(1);
-    static final Duration WEEK = Duration.ofDays(7);
 
     /** Only the user's own concurrent decisions collide, and all but a few stop at the cap. */
     static final int MAX_ATTEMPTS = 8;
@@ -51,7 +49,7 @@ public final class DynamoContactHistory implements ContactHistory {
                 return true; // a retry of a decision that already holds its touch
             }
             List<Instant> times = touches.stream().map(Touch::at).toList();
-            if (capReached(times, at, DAY, perDay) || capReached(times, at, WEEK, perWeek)) {
+            if (FrequencyCaps.reached(times, at, perDay, perWeek)) {
                 return false;
             }
             long version = exists ? Long.parseLong(item.get("ver").n()) : 0;
@@ -82,35 +80,13 @@ public final class DynamoContactHistory implements ContactHistory {
         throw new LedgerBusyException("contact history of a user still conflicting after " + MAX_ATTEMPTS + " attempts");
     }
 
-    /**
-     * Would a touch at {@code at} put more than {@code cap} touches into some window of length
-     * {@code window} (any window containing {@code at}, not just the one ending there: decisions can
-     * arrive slightly out of order)? Sliding a window's start to the right only adds touches at its
-     * end until the start passes a touch, so the busiest windows start at a touch in
-     * {@code (at − window, at]} or at {@code at} itself.
-     */
-    static boolean capReached(List<Instant> times, Instant at, Duration window, int cap) {
-        Instant earliest = at.minus(window).plusMillis(1);
-        List<Instant> starts = new ArrayList<>();
-        starts.add(at);
-        times.stream().filter(t -> !t.isBefore(earliest) && !t.isAfter(at)).forEach(starts::add);
-        for (Instant start : starts) {
-            Instant end = start.plus(window);
-            long inside = times.stream().filter(t -> !t.isBefore(start) && t.isBefore(end)).count();
-            if (inside >= cap) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Keeps what a week cap can still see; older touches only cost write units. */
     private static List<Touch> keep(List<Touch> touches, Touch added) {
         Instant newest = added.at();
         for (Touch t : touches) {
             newest = t.at().isAfter(newest) ? t.at() : newest;
         }
-        Instant horizon = newest.minus(WEEK);
+        Instant horizon = newest.minus(FrequencyCaps.WEEK);
         List<Touch> kept = new ArrayList<>();
         touches.stream().filter(t -> t.at().isAfter(horizon)).forEach(kept::add);
         kept.add(added);

@@ -2,9 +2,9 @@ package dev.winback.adapters;
 
 import dev.winback.core.recall.ContactHistory;
 import dev.winback.core.recall.CouponLedger;
+import dev.winback.core.recall.FrequencyCaps;
 import dev.winback.core.recall.SendLedger;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -64,9 +64,7 @@ public final class InMemoryRecallLedgers implements CouponLedger, SendLedger, Co
         if (held.containsKey(decisionId)) {
             return true;
         }
-        long lastDay = held.values().stream().filter(t -> within(t, at, Duration.ofDays(1))).count();
-        long lastWeek = held.values().stream().filter(t -> within(t, at, Duration.ofDays(7))).count();
-        if (lastDay >= perDay || lastWeek >= perWeek) {
+        if (FrequencyCaps.reached(new ArrayList<>(held.values()), at, perDay, perWeek)) {
             return false;
         }
         held.put(decisionId, at);
@@ -79,10 +77,6 @@ public final class InMemoryRecallLedgers implements CouponLedger, SendLedger, Co
         if (held != null) {
             held.remove(decisionId);
         }
-    }
-
-    private static boolean within(Instant touch, Instant at, Duration window) {
-        return touch.isAfter(at.minus(window)) && !touch.isAfter(at);
     }
 
     public synchronized List<IssuedCoupon> coupons() {

@@ -49,10 +49,14 @@ public final class SqsTimerScheduler implements TimerScheduler {
         }
     }
 
-    /** Whole seconds, rounded up: a timer may fire up to a second late, never early. */
+    /**
+     * Whole seconds, rounded to the nearest: a timer fires within half a second of its due time
+     * (rounding up would make every timer up to a second late). Half a second early is immaterial:
+     * ingest itself batches events for a second before the state reflects them.
+     */
     static int delaySeconds(Instant dueAt, Instant now) {
         long millis = Duration.between(now, dueAt).toMillis();
-        long seconds = Math.ceilDiv(Math.max(0, millis), 1000L);
+        long seconds = Math.floorDiv(Math.max(0, millis) + 500, 1000L);
         return (int) Math.min(seconds, MAX_DELAY.toSeconds());
     }
 
