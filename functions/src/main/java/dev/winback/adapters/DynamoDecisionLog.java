@@ -88,6 +88,14 @@ public final class DynamoDecisionLog implements DecisionLog {
         return found;
     }
 
+    @Override
+    public java.util.Optional<Decision> find(String userId, Instant at, String decisionId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
+                "pk", AttributeValue.fromS("user#" + userId),
+                "sk", AttributeValue.fromS(sortKey(at, decisionId))))).item();
+        return item == null || item.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(fromItem(item));
+    }
+
     static String sortKey(Instant at, String decisionId) {
         return "decision#" + SORTABLE.format(at) + "#" + decisionId;
     }

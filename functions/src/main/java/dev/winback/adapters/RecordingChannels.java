@@ -46,6 +46,11 @@ public final class RecordingChannels implements Notifier, CouponPublisher, Decis
     }
 
     @Override
+    public synchronized java.util.Optional<Decision> find(String userId, Instant at, String decisionId) {
+        return java.util.Optional.ofNullable(decisions.get(decisionId));
+    }
+
+    @Override
     public boolean isOptedOut(String phoneNumber) {
         return false;
     }

@@ -44,6 +44,10 @@ public final class DeadlineCheck {
         if (user.session == null || !timer.enteredAt().equals(user.session.watchedEnteredAt.get(timer.page()))) {
             return Optional.empty(); // re-entered (a newer timer runs), ordered, or a new session began
         }
+        Optional<Decision> earlier = decisions.find(user.userId, timer.dueAt(), timer.id());
+        if (earlier.isPresent()) {
+            return earlier; // a redelivered timer: the decision is final, its effects already happened
+        }
         Map<String, OpsState> ops = loadOps(user);
         DeadlineRules.Verdict verdict = DeadlineRules.evaluate(timer, user,
                 ops.get(SubjectKey.ZONE + user.profileText("zone")),

@@ -42,14 +42,18 @@ public final class Recaller {
     }
 
     /**
-     * @param now when the decision runs (quiet hours, caps and the budget day are judged then)
+     * Quiet hours, caps and the budget day are judged at the decision's own time ({@code request.at()},
+     * the deadline), so a retry of the same decision is judged exactly as the first attempt was.
+     *
+     * @param now when the decision runs (stamped on the wallet notice)
      * @throws RetryLaterException when no channel took the message; the coupon stays issued and a
      *                             retry sends on the channels that are free again
      */
     public Decision recall(Request request, Instant now) {
         UserState user = request.user();
         List<String> reasons = new ArrayList<>(request.reasons());
-        if (QuietHours.isQuiet(now, user.profileText("timezone"), policy)) {
+        Instant at = request.at();
+        if (QuietHours.isQuiet(at, user.profileText("timezone"), policy)) {
             return suppressed(request, reasons, "quiet_hours"); // in-session recalls are not deferred
         }
         Reachability.Routes routes = Reachability.of(user, policy.recall().channels(), optOuts);
@@ -57,10 +61,10 @@ public final class Recaller {
             return suppressed(request, reasons, routes.optedOut() ? "opted_out" : "no_channel");
         }
         Policy.FrequencyCaps caps = policy.messaging().frequencyCaps();
-        if (!contacts.reserve(user.userId, request.decisionId(), now, caps.perDay(), caps.perWeek())) {
+        if (!contacts.reserve(user.userId, request.decisionId(), at, caps.perDay(), caps.perWeek())) {
             return suppressed(request, reasons, "frequency_cap");
         }
-        CouponLedger.Issue.Issued coupon = issueCoupon(request, now);
+        CouponLedger.Issue.Issued coupon = issueCoupon(request, at);
         if (coupon == null) {
             contacts.unreserve(user.userId, request.decisionId());
             return suppressed(request, reasons, "budget");
@@ -95,20 +99,37 @@ public final class Recaller {
         return issue instanceof CouponLedger.Issue.Issued issued ? issued : null;
     }
 
-    /** @return the channel that carries the message (now or in an earlier attempt), or null */
+    /**
+     * Claims channels in order and sends on the first that takes the message. A refused channel
+     * keeps its claim once a later one carried the message, so a retry cannot send there too; on a
+     * retry the channel that carried it is the last one claimed by the earlier attempt.
+     *
+     * @return the channel that carries the message (now or in an earlier attempt), or null
+     */
     private String deliver(Request request, List<Reachability.Route> routes, String text) {
+        List<String> refused = new ArrayList<>();
+        String carriedEarlier = null;
         for (Reachability.Route route : routes) {
             if (!sends.claim(request.decisionId(), route.channel())) {
-                return route.channel(); // an earlier attempt sent it: never twice
+                carriedEarlier = route.channel(); // claimed by an earlier attempt
+                continue;
+            }
+            if (carriedEarlier != null) {
+                sends.release(request.decisionId(), route.channel()); // the earlier attempt stopped before it
+                return carriedEarlier;
             }
             try {
                 notifier.send(new Notifier.Message(request.decisionId(), request.user().userId, route.channel(),
                         route.address(), text, Map.of()));
                 return route.channel();
             } catch (Notifier.DeliveryException e) {
-                sends.release(request.decisionId(), route.channel()); // refused for sure: free to retry
+                refused.add(route.channel());
             }
         }
+        if (carriedEarlier != null) {
+            return carriedEarlier;
+        }
+        refused.forEach(channel -> sends.release(request.decisionId(), channel)); // nothing went: free to retry
         return null;
     }
 
