@@ -26,8 +26,9 @@ import software.amazon.awssdk.services.scheduler.model.UpdateScheduleRequest;
  * on the same queue the SQS timers use, so the deadline check cannot tell them apart.
  *
  * <ul>
- *   <li>The schedule is named after {@link Timer#id()}: arming the same timer again (a retried batch)
- *       finds it by name and updates it in place instead of creating a second one.</li>
+ *   <li>The schedule is named after the user's timer slot for the page kind ({@link Timer#slot()}):
+ *       arming again — a retried batch, or the user re-entering the page — finds it by name and
+ *       updates it in place, so a user never has more than one pending schedule per page kind.</li>
  *   <li>{@code ActionAfterCompletion: DELETE} removes it once it fired, so schedules do not pile up
  *       (the account quota is per region).</li>
  *   <li>Scheduler has no batch API: each timer is one call. Long timers are the rare case (scenario
@@ -115,7 +116,7 @@ public final class EventBridgeTimerScheduler implements TimerScheduler {
 
     private CreateScheduleRequest create(Timer timer) {
         return CreateScheduleRequest.builder()
-                .name(timer.id())
+                .name(timer.slot())
                 .groupName(groupName)
                 .scheduleExpression(atExpression(timer.dueAt()))
                 .scheduleExpressionTimezone("UTC")
@@ -128,7 +129,7 @@ public final class EventBridgeTimerScheduler implements TimerScheduler {
     /** The same definition as {@link #create}: UpdateSchedule replaces the whole schedule. */
     private UpdateScheduleRequest update(Timer timer) {
         return UpdateScheduleRequest.builder()
-                .name(timer.id())
+                .name(timer.slot())
                 .groupName(groupName)
                 .scheduleExpression(atExpression(timer.dueAt()))
                 .scheduleExpressionTimezone("UTC")

@@ -13,6 +13,7 @@ public final class MessageText {
     public static String render(Map<String, String> texts, String locale, BigDecimal amount) {
         String template = null;
         if (locale != null) {
+            locale = locale.replace('_', '-'); // Android and Java write zh_CN
             template = texts.get(locale);
             int dash = locale.indexOf('-');
             if (template == null && dash > 0) {

@@ -16,6 +16,9 @@ public final class QuietHours {
     public static boolean isQuiet(Instant at, String userTimeZone, Policy policy) {
         LocalTime local = at.atZone(zone(userTimeZone, policy)).toLocalTime();
         Policy.QuietHours quiet = policy.messaging().quietHours();
+        if (quiet.start().equals(quiet.end())) {
+            return false; // an empty window: the operator switched quiet hours off
+        }
         if (quiet.start().isBefore(quiet.end())) {
             return !local.isBefore(quiet.start()) && local.isBefore(quiet.end());
         }

@@ -18,10 +18,22 @@ public record Timer(String userId, String page, Instant enteredAt, Instant dueAt
      * deduplication key for redelivered timer messages, and the schedule name.
      */
     public String id() {
+        return "dl-" + digest(userId + '\n' + page + '\n' + enteredAt.toEpochMilli());
+    }
+
+    /**
+     * The user's pending-timer slot for this page kind (A9: one per user and page kind), stable
+     * across re-entries: a long timer's schedule is named after it, so re-entering the page moves
+     * the pending schedule instead of adding one.
+     */
+    public String slot() {
+        return "ds-" + digest(userId + '\n' + page);
+    }
+
+    private static String digest(String cause) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    (userId + '\n' + page + '\n' + enteredAt.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
-            return "dl-" + HexFormat.of().formatHex(digest, 0, 12);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(cause.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

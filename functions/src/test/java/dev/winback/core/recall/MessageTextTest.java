@@ -53,4 +53,9 @@ class MessageTextTest {
         assertEquals("A 6.80 coupon is waiting in your account: finish your order to use it.",
                 MessageText.render(texts, "en-GB", AMOUNT));
     }
+
+    @Test
+    void underscoreLocalesAreUnderstood() {
+        assertEquals("ZH-CN 6.80", MessageText.render(TEXTS, "zh_CN", AMOUNT));
+    }
 }

@@ -94,4 +94,11 @@ class QuietHoursTest {
         assertFalse(QuietHours.isQuiet(shanghai("2026-11-22T23:00:00"), null, lunch));
         assertEquals(shanghai("2026-11-22T14:00:00"), QuietHours.endOf(shanghai("2026-11-22T12:30:00"), null, lunch));
     }
+
+    @Test
+    void equalStartAndEndSwitchQuietHoursOff() {
+        Policy off = Policies.withQuietHours(POLICY, "00:00", "00:00");
+        assertFalse(QuietHours.isQuiet(shanghai("2026-11-22T03:00:00"), null, off));
+        assertFalse(QuietHours.isQuiet(shanghai("2026-11-22T00:00:00"), null, off));
+    }
 }

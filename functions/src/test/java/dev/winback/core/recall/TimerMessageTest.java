@@ -115,4 +115,13 @@ class TimerMessageTest {
         assertNotEquals(TIMER.id(), new Timer("u-2", "order", ENTERED, ENTERED.plusSeconds(45)).id());
         assertNotEquals(TIMER.id(), new Timer("u-1", "home", ENTERED, ENTERED.plusSeconds(45)).id());
     }
+
+    @Test
+    void theSlotIsOnePerUserAndPageKindWhateverTheEntry() {
+        assertEquals(TIMER.slot(), new Timer("u-1", "order", ENTERED.plusSeconds(30), ENTERED.plusSeconds(75)).slot(),
+                "re-entering the page keeps the slot, so a pending schedule is moved, not duplicated");
+        assertNotEquals(TIMER.slot(), new Timer("u-1", "home", ENTERED, ENTERED.plusSeconds(60)).slot());
+        assertNotEquals(TIMER.slot(), new Timer("u-2", "order", ENTERED, ENTERED.plusSeconds(45)).slot());
+        assertTrue(TIMER.slot().matches("ds-[0-9a-f]{24}"), TIMER.slot());
+    }
 }
