@@ -30,6 +30,9 @@ public final class DynamoStateStore implements StateStore {
     static final String HIGH_WATER = "hw";
     static final String STATE = "st";
     static final String TAGS = "tags";
+    /** The dormant-cohort index key (dormant-from day + shard), and what the index projects beside it. */
+    static final String COHORT = "cohort";
+    static final String CONTACT = "contact";
 
     private static final int MAX_KEYS_PER_BATCH_GET = 100;
     private static final int MAX_UNPROCESSED_ROUNDS = 5;
@@ -83,6 +86,12 @@ public final class DynamoStateStore implements StateStore {
         if (!next.tags().isEmpty()) {
             item.put(TAGS, AttributeValue.fromSs(List.copyOf(next.tags())));
         }
+        if (next.cohort() != null) {
+            item.put(COHORT, AttributeValue.fromS(next.cohort().key()));
+            Map<String, AttributeValue> contact = new HashMap<>();
+            next.cohort().contact().forEach((k, v) -> contact.put(k, AttributeValue.fromS(v)));
+            item.put(CONTACT, AttributeValue.fromM(contact));
+        }
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
         if (expectedVersion == 0) {
             put.conditionExpression("attribute_not_exists(" + PK + ")");
@@ -116,6 +125,12 @@ public final class DynamoStateStore implements StateStore {
                 size += utf8Length(tag);
             }
         }
+        if (state.cohort() != null) {
+            size += COHORT.length() + utf8Length(state.cohort().key()) + CONTACT.length() + 3;
+            for (Map.Entry<String, String> field : state.cohort().contact().entrySet()) {
+                size += utf8Length(field.getKey()) + utf8Length(field.getValue()) + 1;
+            }
+        }
         return size;
     }
 
@@ -125,10 +140,17 @@ public final class DynamoStateStore implements StateStore {
 
     private static StoredState fromItem(Map<String, AttributeValue> item) {
         AttributeValue tags = item.get(TAGS);
+        StoredState.CohortEntry cohort = null;
+        if (item.containsKey(COHORT)) {
+            Map<String, String> contact = new HashMap<>();
+            item.get(CONTACT).m().forEach((k, v) -> contact.put(k, v.s()));
+            String key = item.get(COHORT).s();
+            cohort = new StoredState.CohortEntry(key, java.time.LocalDate.parse(key.substring(0, key.indexOf('#'))), contact);
+        }
         return new StoredState(item.get(PK).s(), Long.parseLong(item.get(VERSION).n()),
                 item.containsKey(HIGH_WATER) ? item.get(HIGH_WATER).s() : null,
                 item.get(STATE).b().asByteArrayUnsafe(),
-                tags == null ? java.util.Set.of() : java.util.Set.copyOf(tags.ss()));
+                tags == null ? java.util.Set.of() : java.util.Set.copyOf(tags.ss()), cohort);
     }
 
     private static void backoff(int round) {

@@ -39,6 +39,22 @@ public final class InMemoryStateStore implements StateStore {
         return saved[0] ? SaveOutcome.SAVED : SaveOutcome.CONFLICT;
     }
 
+    /** Local stand-in for the dormant-cohort index: the users filed under that day and shard. */
+    public dev.winback.core.dormancy.DormantCohort cohortIndex() {
+        return (dormantFrom, shard) -> {
+            String key = dev.winback.core.dormancy.DormantCohorts.key(dormantFrom, shard);
+            java.util.List<dev.winback.core.dormancy.DormantCohort.Member> members = new java.util.ArrayList<>();
+            new TreeMap<>(items).values().forEach(state -> {
+                if (state.cohort() != null && state.cohort().key().equals(key)) {
+                    String userId = state.key().substring(dev.winback.core.ingest.SubjectKey.USER.length());
+                    members.add(new dev.winback.core.dormancy.DormantCohort.Member(userId, dormantFrom,
+                            dev.winback.core.recall.ContactCard.fromMap(userId, state.cohort().contact())));
+                }
+            });
+            return members;
+        };
+    }
+
     /** An independent store holding the same items (items are immutable, so a shallow copy). */
     public InMemoryStateStore copy() {
         InMemoryStateStore copy = new InMemoryStateStore();

@@ -88,6 +88,21 @@ public final class Wiring {
                 new DynamoDecisionLog(dynamo, ledger));
     }
 
+    public Policy policy() {
+        return policy;
+    }
+
+    /** DormantScanFunction: only the shard queue. */
+    public dev.winback.core.dormancy.ShardTasks shardTasks() {
+        SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return new dev.winback.adapters.SqsShardTasks(sqs, required("SCAN_SHARD_QUEUE_URL"));
+    }
+
+    /** DormantShardFunction: wired once the reminder channels land. */
+    public dev.winback.core.dormancy.DormantReminders dormantReminders() {
+        throw new UnsupportedOperationException("not wired yet");
+    }
+
     private String required(String name) {
         String value = environment.apply(name);
         if (value == null || value.isBlank()) {

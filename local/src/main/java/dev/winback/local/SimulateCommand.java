@@ -31,6 +31,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "100", description = "Records per delivered batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--until", paramLabel = "INSTANT",
+            description = "Keep the clock running after the trace up to this RFC 3339 instant or date (e.g. 2026-12-20): daily dormant scans and deferred reminders run until then.")
+    String until;
+
     @Spec
     CommandSpec spec;
 
@@ -40,9 +44,22 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new WinbackCommand.UserError("--batch-size must be 1..10000");
         }
         Policy loaded = policy == null ? PolicyLoader.defaults() : PolicyLoader.fromFile(policy);
-        Simulation.Outcome outcome = new Simulation(loaded, batchSize, Clock.systemUTC()).run(events, out);
+        Simulation.Outcome outcome = new Simulation(loaded, batchSize, Clock.systemUTC(), parseUntil(loaded)).run(events, out);
         Summary.print(spec.commandLine().getOut(), outcome, out);
         return 0;
+    }
+
+    private java.time.Instant parseUntil(Policy loaded) {
+        if (until == null) {
+            return null;
+        }
+        try {
+            return until.length() == 10
+                    ? java.time.LocalDate.parse(until).atStartOfDay(loaded.timeZone()).toInstant()
+                    : java.time.OffsetDateTime.parse(until).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new WinbackCommand.UserError("--until must be a date (2026-12-20) or an RFC 3339 instant, got '" + until + "'");
+        }
     }
 
     /** The closing lines every run prints. */

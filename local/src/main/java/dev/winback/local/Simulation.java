@@ -23,7 +23,12 @@ import dev.winback.core.recall.TimerMessage;
 import dev.winback.core.state.OpsState;
 import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
+import dev.winback.core.dormancy.DormantReminders;
+import dev.winback.core.dormancy.ReminderMessage;
+import dev.winback.core.recall.Delivery;
 import dev.winback.handlers.DeadlineCheckHandler;
+import dev.winback.handlers.DormantScanHandler;
+import dev.winback.handlers.DormantShardHandler;
 import dev.winback.handlers.DecisionMetrics;
 import dev.winback.handlers.IngestHandler;
 import java.io.BufferedReader;
@@ -40,6 +45,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -56,11 +62,18 @@ public final class Simulation {
     private final Policy policy;
     private final int batchSize;
     private final Clock wallClock;
+    private final Instant until;
 
     public Simulation(Policy policy, int batchSize, Clock wallClock) {
+        this(policy, batchSize, wallClock, null);
+    }
+
+    /** @param until run the scheduled work (daily scans, deferred reminders) up to here after the trace ends */
+    public Simulation(Policy policy, int batchSize, Clock wallClock, Instant until) {
         this.policy = policy;
         this.batchSize = batchSize;
         this.wallClock = wallClock;
+        this.until = until;
     }
 
     /** What a run produced, for the summary and for tests. */
@@ -88,8 +101,17 @@ public final class Simulation {
         Recaller recaller = new Recaller(policy, channels, ledgers, ledgers, ledgers, channels, channels);
         DeadlineCheckHandler deadlines = new DeadlineCheckHandler(
                 new DeadlineCheck(policy, store, recaller, channels), clock, DecisionMetrics.none());
+        List<ReminderMessage.ShardTask> shardQueue = new ArrayList<>();
+        VirtualDeferrals deferrals = new VirtualDeferrals();
+        DormantScanHandler scan = new DormantScanHandler(policy, (runDay, shards) -> {
+            for (int shard = 0; shard < shards; shard++) {
+                shardQueue.add(new ReminderMessage.ShardTask(runDay, shard));
+            }
+        });
+        DormantShardHandler shards = new DormantShardHandler(new DormantReminders(policy, store.cohortIndex(), store,
+                Optional::empty, channels, ledgers, new Delivery(ledgers, channels), channels, deferrals), clock);
 
-        Replay replay = new Replay(trace, ingest, deadlines, timers, clock);
+        Replay replay = new Replay(trace, ingest, deadlines, timers, clock, new Scans(scan, shards, shardQueue, deferrals));
         int lines = 0;
         try (BufferedReader reader = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -101,7 +123,7 @@ public final class Simulation {
         } catch (NoSuchFileException e) {
             throw new IOException("trace file not found: " + trace, e);
         }
-        replay.finish();
+        replay.finish(until);
 
         Outcome outcome = outcome(lines, reports, quarantine, store, timers, channels, ledgers);
         SimulationFiles.write(outDir, outcome, quarantine);
@@ -119,23 +141,27 @@ public final class Simulation {
         private final DeadlineCheckHandler deadlines;
         private final VirtualTimers timers;
         private final VirtualClock clock;
+        private final Scans scans;
         private final LocalContext ingestContext = new LocalContext("IngestFunction");
         private final LocalContext checkContext = new LocalContext("DeadlineCheckFunction");
         private List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>();
 
-        Replay(Path trace, IngestHandler ingest, DeadlineCheckHandler deadlines, VirtualTimers timers, VirtualClock clock) {
+        Replay(Path trace, IngestHandler ingest, DeadlineCheckHandler deadlines, VirtualTimers timers, VirtualClock clock,
+               Scans scans) {
             this.trace = trace;
             this.ingest = ingest;
             this.deadlines = deadlines;
             this.timers = timers;
             this.clock = clock;
+            this.scans = scans;
         }
 
         void offer(int lineNumber, String line) {
             JsonNode event = parseQuietly(line);
             Instant at = occurredAt(event);
             if (at != null) {
-                fireTimersDueBefore(at);
+                scans.startAt(at);
+                runScheduledBefore(at);
                 clock.advanceTo(at);
             }
             batch.add(record(lineNumber, line));
@@ -144,19 +170,33 @@ public final class Simulation {
             }
         }
 
-        void finish() {
+        /** After the trace: pending deadlines fire; daily scans and deferred reminders run up to {@code until}. */
+        void finish(Instant until) {
             flush();
             for (Instant due = timers.nextDue(); due != null; due = timers.nextDue()) {
                 fire(timers.takeDue(due));
             }
+            if (until != null) {
+                runScheduledBefore(until.plusNanos(1));
+                clock.advanceTo(until);
+            }
         }
 
-        private void fireTimersDueBefore(Instant at) {
-            Instant due = timers.nextDue();
-            if (due != null && due.isBefore(at)) {
+        /** Runs, in time order, every timer, scan and deferred reminder due before {@code at}. */
+        private void runScheduledBefore(Instant at) {
+            while (true) {
+                Instant timer = timers.nextDue();
+                Instant scheduled = scans.nextDue();
+                Instant next = timer == null ? scheduled : scheduled == null || timer.isBefore(scheduled) ? timer : scheduled;
+                if (next == null || !next.isBefore(at)) {
+                    return;
+                }
                 flush();
-                for (due = timers.nextDue(); due != null && due.isBefore(at); due = timers.nextDue()) {
-                    fire(timers.takeDue(due));
+                if (next.equals(timer)) {
+                    fire(timers.takeDue(timer));
+                } else {
+                    clock.advanceTo(next);
+                    scans.runDue(next);
                 }
             }
         }
@@ -206,6 +246,71 @@ public final class Simulation {
             record.setKinesis(kinesis);
             record.setEventID(trace.getFileName() + ":" + lineNumber);
             return record;
+        }
+    }
+
+    /**
+     * The daily dormant scan (at the policy's scan time, from the trace's first day) and the reminders
+     * it deferred past quiet hours, on the virtual clock, through the real handlers.
+     */
+    private final class Scans {
+        private final DormantScanHandler scan;
+        private final DormantShardHandler shards;
+        private final List<ReminderMessage.ShardTask> shardQueue;
+        private final VirtualDeferrals deferrals;
+        private final LocalContext scanContext = new LocalContext("DormantScanFunction");
+        private final LocalContext shardContext = new LocalContext("DormantShardFunction");
+        private Instant nextScan;
+
+        Scans(DormantScanHandler scan, DormantShardHandler shards, List<ReminderMessage.ShardTask> shardQueue,
+              VirtualDeferrals deferrals) {
+            this.scan = scan;
+            this.shards = shards;
+            this.shardQueue = shardQueue;
+            this.deferrals = deferrals;
+        }
+
+        /** The first scan is the first scan time at or after the trace's first event. */
+        void startAt(Instant firstEvent) {
+            if (nextScan == null) {
+                java.time.ZonedDateTime local = firstEvent.atZone(policy.timeZone());
+                java.time.ZonedDateTime scanTime = local.with(policy.dormancy().scanAt());
+                nextScan = (scanTime.isBefore(local) ? scanTime.plusDays(1) : scanTime).toInstant();
+            }
+        }
+
+        Instant nextDue() {
+            Instant deferred = deferrals.nextDue();
+            if (nextScan == null) {
+                return deferred;
+            }
+            return deferred == null || nextScan.isBefore(deferred) ? nextScan : deferred;
+        }
+
+        void runDue(Instant at) {
+            if (at.equals(nextScan)) {
+                scan.handleRequest(Map.of("kind", "dormant_scan", "scheduledTime", at.toString()), scanContext);
+                List<ReminderMessage.ShardTask> tasks = List.copyOf(shardQueue);
+                shardQueue.clear();
+                for (ReminderMessage.ShardTask task : tasks) {
+                    deliver(ReminderMessage.shardTask(task.runDay(), task.shard()));
+                }
+                nextScan = nextScan.atZone(policy.timeZone()).plusDays(1).toInstant();
+            } else {
+                VirtualDeferrals.Due due = deferrals.take();
+                deliver(ReminderMessage.deferred(due.reminder(), due.notBefore()));
+            }
+        }
+
+        private void deliver(String body) {
+            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+            message.setMessageId(Integer.toHexString(body.hashCode()));
+            message.setBody(body);
+            SQSEvent event = new SQSEvent();
+            event.setRecords(List.of(message));
+            if (!shards.handleRequest(event, shardContext).getBatchItemFailures().isEmpty()) {
+                throw new IllegalStateException("dormant work item failed: " + body);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.winback.core.ingest;
 import dev.winback.core.event.BehaviorEvent;
 import dev.winback.core.event.Decoded;
 import dev.winback.core.event.EventDecoder;
+import dev.winback.core.dormancy.DormantCohorts;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.recall.Timer;
 import dev.winback.core.recall.TimerRule;
@@ -260,13 +261,16 @@ public final class StreamIngest {
         }
         Set<String> tags = Set.of();
         List<Timer> newTimers = List.of();
+        StoredState.CohortEntry cohort = null;
         if (subject instanceof UserState user) {
             user.tags = SegmentRules.tags(user, user.lastSeenAt, policy);
+            user.dormantFrom = SegmentRules.dormantFrom(user, user.dormantFrom, policy);
             tags = user.tags;
             newTimers = newTimers(user, enteredBefore);
+            cohort = DormantCohorts.entry(user, policy);
         }
         long version = current == null ? 1 : current.version() + 1;
-        StoredState next = new StoredState(key, version, newHighWater, StateCodec.toBytes(subject), tags);
+        StoredState next = new StoredState(key, version, newHighWater, StateCodec.toBytes(subject), tags, cohort);
         return new Applied(next, applied, duplicates, newTimers);
     }
 

@@ -51,7 +51,7 @@ public record Policy(ZoneId timeZone, Ingest ingest, Recall recall, Dormancy dor
     }
 
     public record Dormancy(Duration window, int threshold, LocalTime scanAt, Duration coolDown, int maxPerEpisode,
-                           List<String> channels) {
+                           List<String> channels, int indexShards, Map<String, String> messages) {
     }
 
     public record Segments(BigDecimal highValueSpend90d, int highFrequencyOrders30d) {

@@ -7,6 +7,8 @@ final class PolicyChecks {
 
     /** Channels an in-session recall can use. */
     static final java.util.Set<String> RECALL_CHANNELS = java.util.Set.of("push", "sms");
+    /** Channels a dormant reminder can use. */
+    static final java.util.Set<String> REMINDER_CHANNELS = java.util.Set.of("wecom", "sms", "email", "push");
     /** Session features the churn model (A6) can weigh. */
     static final java.util.Set<String> CHURN_FEATURES =
             java.util.Set.of("pagesViewed", "cartValue", "leftApp", "minutesOnPage", "orders");
@@ -57,6 +59,16 @@ final class PolicyChecks {
         present(source, "dormancy.scanAt", p.dormancy().scanAt());
         present(source, "dormancy.coolDown", p.dormancy().coolDown());
         present(source, "dormancy.channels", p.dormancy().channels());
+        present(source, "dormancy.messages", p.dormancy().messages());
+        require(p.dormancy().messages().containsKey("default"), source, "dormancy.messages", "must have a 'default' text");
+        require(p.dormancy().indexShards() >= 1 && p.dormancy().indexShards() <= 100, source, "dormancy.indexShards",
+                "must be 1..100");
+        require(p.dormancy().maxPerEpisode() >= 1, source, "dormancy.maxPerEpisode", "must be at least 1");
+        require(p.dormancy().coolDown().toDays() >= 1, source, "dormancy.coolDown", "must be at least one day");
+        for (String channel : p.dormancy().channels()) {
+            require(REMINDER_CHANNELS.contains(channel), source, "dormancy.channels",
+                    "names unknown channel '" + channel + "' (known: " + REMINDER_CHANNELS + ")");
+        }
         present(source, "messaging.frequencyCaps", p.messaging().frequencyCaps());
         present(source, "messaging.quietHours", p.messaging().quietHours());
         present(source, "messaging.quietHours.start", p.messaging().quietHours().start());

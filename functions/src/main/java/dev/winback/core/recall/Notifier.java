@@ -13,7 +13,16 @@ public interface Notifier {
      * @param attributes channel specifics (SMS type, sender id, …); never logged
      */
     record Message(String decisionId, String userId, String channel, String address, String text,
-                   Map<String, String> attributes) {
+                   Map<String, String> attributes, Attachment attachment) {
+
+        public Message(String decisionId, String userId, String channel, String address, String text,
+                       Map<String, String> attributes) {
+            this(decisionId, userId, channel, address, text, attributes, null);
+        }
+    }
+
+    /** A file sent with the message where the channel carries files (email); others get a link. */
+    record Attachment(String fileName, String contentType, byte[] bytes) {
     }
 
     class DeliveryException extends RuntimeException {

@@ -1,6 +1,5 @@
 package dev.winback.core.recall;
 
-import dev.winback.core.state.UserState;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,16 +22,16 @@ public final class Reachability {
     public record Routes(List<Route> routes, boolean optedOut) {
     }
 
-    public static Routes of(UserState user, List<String> channelOrder, OptOutList optOuts) {
+    public static Routes of(ContactCard card, List<String> channelOrder, OptOutList optOuts) {
         List<Route> routes = new ArrayList<>();
         boolean optedOut = false;
-        boolean withdrawnAll = ALL_CHANNELS_KEYS.stream().anyMatch(key -> Boolean.FALSE.equals(user.consent.get(key)));
+        boolean withdrawnAll = ALL_CHANNELS_KEYS.stream().anyMatch(card.optedOut()::contains);
         for (String channel : channelOrder) {
-            String address = address(user, channel);
+            String address = card.address(channel);
             if (address == null) {
                 continue;
             }
-            boolean refused = withdrawnAll || Boolean.FALSE.equals(user.consent.get(channel))
+            boolean refused = withdrawnAll || card.optedOut().contains(channel)
                     || (channel.equals("sms") && optOuts.isOptedOut(address));
             if (refused) {
                 optedOut = true;
@@ -41,15 +40,5 @@ public final class Reachability {
             }
         }
         return new Routes(routes, optedOut);
-    }
-
-    static String address(UserState user, String channel) {
-        return switch (channel) {
-            case "push" -> user.profileText("pushEndpoint");
-            case "sms" -> user.profileText("phone");
-            case "email" -> user.profileText("email");
-            case "wecom" -> user.profileText("wecomId");
-            default -> null;
-        };
     }
 }

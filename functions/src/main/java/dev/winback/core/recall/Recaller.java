@@ -22,7 +22,7 @@ public final class Recaller {
     private final ContactHistory contacts;
     private final CouponLedger coupons;
     private final SendLedger sends;
-    private final Notifier notifier;
+    private final Delivery delivery;
     private final CouponPublisher wallet;
 
     public Recaller(Policy policy, OptOutList optOuts, ContactHistory contacts, CouponLedger coupons,
@@ -32,7 +32,7 @@ public final class Recaller {
         this.contacts = contacts;
         this.coupons = coupons;
         this.sends = sends;
-        this.notifier = notifier;
+        this.delivery = new Delivery(sends, notifier);
         this.wallet = wallet;
     }
 
@@ -56,7 +56,7 @@ public final class Recaller {
         if (QuietHours.isQuiet(at, user.profileText("timezone"), policy)) {
             return suppressed(request, reasons, "quiet_hours"); // in-session recalls are not deferred
         }
-        Reachability.Routes routes = Reachability.of(user, policy.recall().channels(), optOuts);
+        Reachability.Routes routes = Reachability.of(ContactCard.of(user), policy.recall().channels(), optOuts);
         if (routes.routes().isEmpty()) {
             return suppressed(request, reasons, routes.optedOut() ? "opted_out" : "no_channel");
         }
@@ -78,7 +78,8 @@ public final class Recaller {
             }
         }
         String text = MessageText.render(policy.recall().messages(), user.profileText("locale"), coupon.amount());
-        String channel = deliver(request, routes.routes(), text);
+        String channel = delivery.deliver(new Notifier.Message(request.decisionId(), user.userId, null, null, text,
+                Map.of()), routes.routes());
         if (channel == null) {
             throw new RetryLaterException("every channel refused decision " + request.decisionId(), null);
         }
@@ -97,40 +98,6 @@ public final class Recaller {
             issue = coupons.issue(request.decisionId(), request.user().userId, exhausted.remaining(), day, rule.dailyBudget());
         }
         return issue instanceof CouponLedger.Issue.Issued issued ? issued : null;
-    }
-
-    /**
-     * Claims channels in order and sends on the first that takes the message. A refused channel
-     * keeps its claim once a later one carried the message, so a retry cannot send there too; on a
-     * retry the channel that carried it is the last one claimed by the earlier attempt.
-     *
-     * @return the channel that carries the message (now or in an earlier attempt), or null
-     */
-    private String deliver(Request request, List<Reachability.Route> routes, String text) {
-        List<String> refused = new ArrayList<>();
-        String carriedEarlier = null;
-        for (Reachability.Route route : routes) {
-            if (!sends.claim(request.decisionId(), route.channel())) {
-                carriedEarlier = route.channel(); // claimed by an earlier attempt
-                continue;
-            }
-            if (carriedEarlier != null) {
-                sends.release(request.decisionId(), route.channel()); // the earlier attempt stopped before it
-                return carriedEarlier;
-            }
-            try {
-                notifier.send(new Notifier.Message(request.decisionId(), request.user().userId, route.channel(),
-                        route.address(), text, Map.of()));
-                return route.channel();
-            } catch (Notifier.DeliveryException e) {
-                refused.add(route.channel());
-            }
-        }
-        if (carriedEarlier != null) {
-            return carriedEarlier;
-        }
-        refused.forEach(channel -> sends.release(request.decisionId(), channel)); // nothing went: free to retry
-        return null;
     }
 
     private static Decision suppressed(Request request, List<String> reasons, String reason) {

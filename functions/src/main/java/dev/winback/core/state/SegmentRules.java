@@ -64,6 +64,31 @@ public final class SegmentRules {
         return logins;
     }
 
+    /**
+     * B2/B6: the day this user becomes dormant if they do not log in again — the day their
+     * (threshold + 1)-th most recent login leaves the rolling window. A user who never logged in
+     * counts from registration. Null when neither is known. When the window already holds too few
+     * logins the user is dormant now, and the day stays what it was ({@code held}): the episode began then.
+     */
+    public static LocalDate dormantFrom(UserState user, LocalDate held, Policy policy) {
+        int needed = policy.dormancy().threshold() + 1;
+        long window = policy.dormancy().window().toDays();
+        int seen = 0;
+        for (Map.Entry<LocalDate, Integer> day : user.loginsByDay.descendingMap().entrySet()) {
+            seen += day.getValue();
+            if (seen >= needed) {
+                return day.getKey().plusDays(window);
+            }
+        }
+        if (held != null) {
+            return held;
+        }
+        if (user.lastLoginAt == null && user.registeredAt != null) {
+            return UserState.day(user.registeredAt, policy).plusDays(window);
+        }
+        return null;
+    }
+
     /** True when {@code day} is one of the {@code days} days ending with {@code today}. */
     static boolean inWindow(LocalDate day, LocalDate today, int days) {
         return !day.isAfter(today) && day.isAfter(today.minusDays(days));

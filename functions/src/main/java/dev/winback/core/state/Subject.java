@@ -1,7 +1,6 @@
 package dev.winback.core.state;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -11,18 +10,21 @@ import java.util.Arrays;
  */
 public abstract class Subject {
 
-    private static final int FINGERPRINT_BYTES = Long.BYTES;
+    /**
+     * 48 bits per event id: with at most a few dozen ids remembered, a false match is about one in
+     * 10^13 per event, and the item (rewritten on every batch, billed per KB) stays small.
+     */
+    private static final int FINGERPRINT_BYTES = 6;
 
-    /** 64-bit fingerprints of recent eventIds, oldest first, packed: 8 bytes each keeps the item small. */
+    /** Fingerprints of recent eventIds, oldest first, packed. */
     @JsonProperty("recent")
     byte[] recentEvents = new byte[0];
 
     /** @return true if this event id was already applied */
     public boolean hasSeen(String eventId) {
         long fingerprint = fingerprint(eventId);
-        ByteBuffer packed = ByteBuffer.wrap(recentEvents);
         for (int at = 0; at + FINGERPRINT_BYTES <= recentEvents.length; at += FINGERPRINT_BYTES) {
-            if (packed.getLong(at) == fingerprint) {
+            if (read(recentEvents, at) == fingerprint) {
                 return true;
             }
         }
@@ -37,7 +39,7 @@ public abstract class Subject {
         }
         byte[] next = new byte[(kept + 1) * FINGERPRINT_BYTES];
         System.arraycopy(recentEvents, recentEvents.length - kept * FINGERPRINT_BYTES, next, 0, kept * FINGERPRINT_BYTES);
-        ByteBuffer.wrap(next).putLong(kept * FINGERPRINT_BYTES, fingerprint(eventId));
+        write(next, kept * FINGERPRINT_BYTES, fingerprint(eventId));
         recentEvents = next;
     }
 
@@ -46,14 +48,29 @@ public abstract class Subject {
         return recentEvents.length / FINGERPRINT_BYTES;
     }
 
-    /** FNV-1a, 64 bit: cheap, stable across JVMs, and collisions are negligible at window sizes. */
+    /** FNV-1a 64 bit, cut to 48 bits: cheap and stable across JVMs. */
     static long fingerprint(String eventId) {
         long hash = 0xcbf29ce484222325L;
         for (byte b : eventId.getBytes(StandardCharsets.UTF_8)) {
             hash ^= b & 0xff;
             hash *= 0x100000001b3L;
         }
-        return hash;
+        return hash & 0xFFFF_FFFF_FFFFL;
+    }
+
+    private static long read(byte[] packed, int at) {
+        long value = 0;
+        for (int i = 0; i < FINGERPRINT_BYTES; i++) {
+            value = (value << 8) | (packed[at + i] & 0xff);
+        }
+        return value;
+    }
+
+    private static void write(byte[] packed, int at, long value) {
+        for (int i = FINGERPRINT_BYTES - 1; i >= 0; i--) {
+            packed[at + i] = (byte) value;
+            value >>>= 8;
+        }
     }
 
     @Override

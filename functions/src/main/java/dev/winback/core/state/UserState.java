@@ -66,6 +66,9 @@ public final class UserState extends Subject {
     public BigDecimal transactionAmount = BigDecimal.ZERO;
     public Instant lastDealAt;
 
+    /** B6: the day the user becomes (or became) dormant; the dormant-cohort index is keyed by it. */
+    public LocalDate dormantFrom;
+
     /** C2 segment tags, recomputed after every applied batch. */
     public SortedSet<String> tags = new TreeSet<>();
 

@@ -1,0 +1,497 @@
+package dev.winback.adapters;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A client of the WeCom (企业微信) server API for application messages: the access token from
+ * {@code GET /cgi-bin/gettoken?corpid=ID&corpsecret=SECRET} and text messages through
+ * {@code POST /cgi-bin/message/send?access_token=TOKEN}.
+ *
+ * <p>What WeCom documents, and what this client does about it (global return codes:
+ * developer.work.weixin.qq.com/document/path/90455; gettoken: …/91039; message/send: …/90236):
+ * <ul>
+ *   <li>The access token must be cached ("不能频繁调用gettoken接口，否则会受到频率拦截") and lives
+ *       {@code expires_in} seconds (normally 7200). It is kept until {@code expires_in} minus a safety
+ *       margin (default 5 min, at most half the lifetime), shared by all threads, and only one thread
+ *       fetches a new one at a time.</li>
+ *   <li>WeCom may invalidate a token early: {@code 40014} (invalid access_token) and {@code 42001}
+ *       (access_token expired) on a send drop the cached token, fetch a new one and retry the send
+ *       once.</li>
+ *   <li>{@code -1} (system busy; the docs advise at most 3 retries), {@code 45009} (API call frequency
+ *       limit) and {@code 45033} (API concurrency limit), and transport failures (timeouts, HTTP 5xx
+ *       and 429) are retried with bounded exponential backoff and jitter (default 3 attempts in
+ *       all). Retrying a send is safe: every message asks for WeCom's duplicate check
+ *       ({@code enable_duplicate_check}), so the same request within the interval (default 1800 s)
+ *       is not delivered twice.</li>
+ *   <li>{@code 40001} (invalid secret), {@code 40013} (invalid corp id) and {@code 40091} (secret of
+ *       another corp) on gettoken ask the {@link WeComCredentials} to re-read (a rotated secret) and
+ *       try once more.</li>
+ *   <li>{@code 81013} (user, party and tag all invalid or outside the application's visible scope),
+ *       a non-empty {@code invaliduser} or {@code unlicenseduser} in an otherwise successful answer,
+ *       and every other code are refusals: a {@link WeComException} at once, never retried.</li>
+ * </ul>
+ *
+ * <p>Exception messages carry WeCom's numeric code and what it means, never the user id, the
+ * content, the token or the secret (the token and secret travel in URLs, as the API requires, and
+ * never leave this class).
+ */
+public final class WeComClient {
+
+    public static final URI DEFAULT_BASE_URL = URI.create("https://qyapi.weixin.qq.com/");
+
+    static final int SYSTEM_BUSY = -1;
+    static final int OK = 0;
+    static final int INVALID_SECRET = 40001;
+    static final int INVALID_CORP_ID = 40013;
+    static final int INVALID_ACCESS_TOKEN = 40014;
+    static final int SECRET_OF_ANOTHER_CORP = 40091;
+    static final int ACCESS_TOKEN_EXPIRED = 42001;
+    static final int FREQUENCY_LIMIT = 45009;
+    static final int CONCURRENCY_LIMIT = 45033;
+    static final int ALL_RECIPIENTS_INVALID = 81013;
+
+    /** What the codes this client meets most often mean (from WeCom's global return code table). */
+    private static final Map<Integer, String> MEANING = Map.ofEntries(
+            Map.entry(SYSTEM_BUSY, "system busy"),
+            Map.entry(INVALID_SECRET, "invalid corp secret"),
+            Map.entry(40003, "invalid UserID"),
+            Map.entry(40008, "invalid msgtype"),
+            Map.entry(INVALID_CORP_ID, "invalid corp id"),
+            Map.entry(INVALID_ACCESS_TOKEN, "invalid access_token"),
+            Map.entry(40056, "invalid agentid"),
+            Map.entry(SECRET_OF_ANOTHER_CORP, "secret is not valid for this corp"),
+            Map.entry(41001, "missing access_token"),
+            Map.entry(ACCESS_TOKEN_EXPIRED, "access_token expired"),
+            Map.entry(44004, "empty text content"),
+            Map.entry(45002, "message content too large"),
+            Map.entry(FREQUENCY_LIMIT, "API call frequency limit exceeded"),
+            Map.entry(CONCURRENCY_LIMIT, "API concurrency limit exceeded"),
+            Map.entry(48002, "API not permitted for this application"),
+            Map.entry(50002, "member outside the application's permission scope"),
+            Map.entry(60020, "caller IP not in the application's trusted IPs"),
+            Map.entry(ALL_RECIPIENTS_INVALID, "recipient invalid or outside the application's visible scope"),
+            Map.entry(82001, "no valid recipient given"));
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WeComCredentials credentials;
+    private final URI baseUrl;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final int maxAttempts;
+    private final Duration backoffBase;
+    private final Duration backoffMax;
+    private final Duration tokenSafetyMargin;
+    private final Duration duplicateCheckInterval;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    private final ReentrantLock tokenLock = new ReentrantLock();
+    private volatile AccessToken token;
+
+    /** A client of the real WeCom API with the default timeouts and retries. */
+    public WeComClient(WeComCredentials credentials) {
+        this(builder(credentials));
+    }
+
+    private WeComClient(Builder builder) {
+        this.credentials = Objects.requireNonNull(builder.credentials, "credentials");
+        String base = builder.baseUrl.toString();
+        this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
+        this.http = HttpClient.newBuilder().connectTimeout(builder.connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.requestTimeout = builder.requestTimeout;
+        this.maxAttempts = builder.maxAttempts;
+        this.backoffBase = builder.backoffBase;
+        this.backoffMax = builder.backoffMax;
+        this.tokenSafetyMargin = builder.tokenSafetyMargin;
+        this.duplicateCheckInterval = builder.duplicateCheckInterval;
+        this.clock = builder.clock;
+        this.sleeper = builder.sleeper;
+    }
+
+    public static Builder builder(WeComCredentials credentials) {
+        return new Builder(credentials);
+    }
+
+    /**
+     * Sends a text application message to one member.
+     *
+     * @param toUser the member's WeCom UserID
+     * @param content the text (WeCom truncates content beyond 2048 bytes)
+     * @return WeCom's {@code msgid}
+     * @throws WeComException when WeCom refused the message, or kept failing after the retries
+     * @throws WeComCredentials.Unavailable when the credentials cannot be read
+     */
+    public String sendText(String toUser, String content) {
+        if (toUser == null || toUser.isBlank()) {
+            throw new IllegalArgumentException("no WeCom UserID to send to");
+        }
+        if (content == null || content.isEmpty()) {
+            throw new IllegalArgumentException("no text to send");
+        }
+        boolean tokenRenewed = false;
+        Backoff backoff = new Backoff("message/send");
+        while (true) {
+            AccessToken current = token();
+            byte[] body = textMessage(toUser, credentials.current().agentId(), content);
+            HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("cgi-bin/message/send?access_token="
+                            + encode(current.value())))
+                    .timeout(requestTimeout)
+                    .header("Content-Type", "application/json; charset=utf-8")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            JsonNode answer;
+            try {
+                answer = exchange(request, "message/send");
+            } catch (TransientFailure e) {
+                backoff.pause(null, e.getMessage(), e.getCause());
+                continue;
+            }
+            int code = errcode(answer, "message/send");
+            switch (code) {
+                case OK -> {
+                    if (!answer.path("invaliduser").asText("").isEmpty()) {
+                        throw new WeComException("WeCom message/send: the recipient is invalid or outside the "
+                                + "application's visible scope (invaliduser)", ALL_RECIPIENTS_INVALID, null);
+                    }
+                    if (!answer.path("unlicenseduser").asText("").isEmpty()) {
+                        throw new WeComException("WeCom message/send: the recipient has no interface license "
+                                + "(unlicenseduser)", OK, null);
+                    }
+                    return answer.path("msgid").asText("");
+                }
+                case INVALID_ACCESS_TOKEN, ACCESS_TOKEN_EXPIRED -> {
+                    if (tokenRenewed) {
+                        throw refused("message/send", code, " (again, with a freshly fetched token)");
+                    }
+                    invalidate(current);
+                    tokenRenewed = true;
+                }
+                case SYSTEM_BUSY, FREQUENCY_LIMIT, CONCURRENCY_LIMIT -> backoff.pause(code, describe(code), null);
+                default -> throw refused("message/send", code, "");
+            }
+        }
+    }
+
+    /** Drops the cached access token (the next call fetches one). */
+    public void invalidateToken() {
+        tokenLock.lock();
+        try {
+            token = null;
+        } finally {
+            tokenLock.unlock();
+        }
+    }
+
+    /** The cached access token, fetching one when there is none or it is due for renewal. */
+    AccessToken token() {
+        AccessToken current = token;
+        if (current != null && clock.instant().isBefore(current.renewAt())) {
+            return current;
+        }
+        tokenLock.lock(); // one fetch at a time; the others wait for it and use its token
+        try {
+            current = token;
+            if (current != null && clock.instant().isBefore(current.renewAt())) {
+                return current;
+            }
+            current = fetchToken();
+            token = current;
+            return current;
+        } finally {
+            tokenLock.unlock();
+        }
+    }
+
+    /** Drops {@code stale} unless another thread already replaced it. */
+    private void invalidate(AccessToken stale) {
+        tokenLock.lock();
+        try {
+            if (token == stale) {
+                token = null;
+            }
+        } finally {
+            tokenLock.unlock();
+        }
+    }
+
+    private AccessToken fetchToken() {
+        boolean credentialsReread = false;
+        Backoff backoff = new Backoff("gettoken");
+        while (true) {
+            WeComCredentials.Credentials id = credentials.current();
+            Instant asked = clock.instant();
+            HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("cgi-bin/gettoken?corpid=" + encode(id.corpId())
+                            + "&corpsecret=" + encode(id.corpSecret())))
+                    .timeout(requestTimeout)
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
+            JsonNode answer;
+            try {
+                answer = exchange(request, "gettoken");
+            } catch (TransientFailure e) {
+                backoff.pause(null, e.getMessage(), e.getCause());
+                continue;
+            }
+            int code = errcode(answer, "gettoken");
+            switch (code) {
+                case OK -> {
+                    String value = answer.path("access_token").asText("");
+                    if (value.isBlank()) {
+                        throw new WeComException("WeCom gettoken answered without an access_token", OK, null);
+                    }
+                    long lifetime = answer.path("expires_in").asLong(7200);
+                    if (lifetime <= 0) {
+                        lifetime = 7200;
+                    }
+                    Duration margin = tokenSafetyMargin.compareTo(Duration.ofSeconds(lifetime / 2)) > 0
+                            ? Duration.ofSeconds(lifetime / 2) : tokenSafetyMargin;
+                    return new AccessToken(value, asked.plusSeconds(lifetime).minus(margin));
+                }
+                case INVALID_SECRET, INVALID_CORP_ID, SECRET_OF_ANOTHER_CORP -> {
+                    if (credentialsReread) {
+                        throw refused("gettoken", code, " (also after re-reading the credentials)");
+                    }
+                    credentials.refresh();
+                    credentialsReread = true;
+                }
+                case SYSTEM_BUSY, FREQUENCY_LIMIT, CONCURRENCY_LIMIT -> backoff.pause(code, describe(code), null);
+                default -> throw refused("gettoken", code, "");
+            }
+        }
+    }
+
+    private byte[] textMessage(String toUser, long agentId, String content) {
+        ObjectNode message = JSON.createObjectNode();
+        message.put("touser", toUser);
+        message.put("msgtype", "text");
+        message.put("agentid", agentId);
+        message.putObject("text").put("content", content);
+        message.put("safe", 0);
+        message.put("enable_duplicate_check", 1);
+        message.put("duplicate_check_interval", duplicateCheckInterval.toSeconds());
+        try {
+            return JSON.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a WeCom text message", e);
+        }
+    }
+
+    /** One HTTP call; WeCom answers 200 with an errcode for API errors, anything else is the transport's. */
+    private JsonNode exchange(HttpRequest request, String api) throws TransientFailure {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            // java.net.http's messages do not carry the URI (which holds the token or secret)
+            throw new TransientFailure("WeCom " + api + " unreachable (" + e.getClass().getSimpleName() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WeComException("interrupted while calling WeCom " + api, null, e);
+        }
+        int status = response.statusCode();
+        if (status >= 500 || status == 429) {
+            throw new TransientFailure("WeCom " + api + " answered HTTP " + status, null);
+        }
+        if (status != 200) {
+            throw new WeComException("WeCom " + api + " answered HTTP " + status, null, null);
+        }
+        try {
+            JsonNode answer = JSON.readTree(response.body());
+            if (answer == null || !answer.isObject()) {
+                throw new TransientFailure("WeCom " + api + " answered something that is not a JSON object", null);
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new TransientFailure("WeCom " + api + " answered something that is not JSON", null);
+        }
+    }
+
+    private static int errcode(JsonNode answer, String api) {
+        JsonNode code = answer.get("errcode");
+        if (code == null || !code.canConvertToInt()) {
+            throw new WeComException("WeCom " + api + " answered without an errcode", null, null);
+        }
+        return code.asInt();
+    }
+
+    private static WeComException refused(String api, int code, String detail) {
+        return new WeComException("WeCom " + api + " refused: " + describe(code) + detail, code, null);
+    }
+
+    static String describe(int code) {
+        String meaning = MEANING.get(code);
+        return "errcode " + code + (meaning == null ? "" : " (" + meaning + ")");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    record AccessToken(String value, Instant renewAt) {
+        @Override
+        public String toString() {
+            return "AccessToken[renewAt=" + renewAt + "]";
+        }
+    }
+
+    /** Bounded attempts with exponential backoff and "equal jitter" between them. */
+    private final class Backoff {
+        private final String api;
+        private int failures;
+
+        Backoff(String api) {
+            this.api = api;
+        }
+
+        void pause(Integer code, String what, Throwable cause) {
+            failures++;
+            if (failures >= maxAttempts) {
+                throw new WeComException("WeCom " + api + " still failing after " + maxAttempts + " attempts: " + what,
+                        code, cause);
+            }
+            long cap = Math.min(backoffMax.toMillis(), backoffBase.toMillis() << Math.min(failures - 1, 20));
+            long delay = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+            try {
+                sleeper.sleep(Duration.ofMillis(delay));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WeComException("interrupted while backing off from WeCom " + api + ": " + what, code, e);
+            }
+        }
+    }
+
+    /** A failure worth another attempt (transport, HTTP 5xx/429, garbled answer). */
+    private static final class TransientFailure extends Exception {
+        TransientFailure(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    /** WeCom refused, or the call kept failing; {@link #errcode()} is WeCom's code when it gave one. */
+    public static final class WeComException extends RuntimeException {
+        private final Integer errcode;
+
+        public WeComException(String message, Integer errcode, Throwable cause) {
+            super(message, cause);
+            this.errcode = errcode;
+        }
+
+        /** WeCom's errcode, or null for transport failures. */
+        public Integer errcode() {
+            return errcode;
+        }
+    }
+
+    /** How the client waits between attempts (tests replace it to run without real sleeps). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    public static final class Builder {
+        private final WeComCredentials credentials;
+        private URI baseUrl = DEFAULT_BASE_URL;
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private int maxAttempts = 3;
+        private Duration backoffBase = Duration.ofMillis(200);
+        private Duration backoffMax = Duration.ofSeconds(2);
+        private Duration tokenSafetyMargin = Duration.ofMinutes(5);
+        private Duration duplicateCheckInterval = Duration.ofSeconds(1800);
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Thread::sleep;
+
+        private Builder(WeComCredentials credentials) {
+            this.credentials = credentials;
+        }
+
+        /** Where the API is; default {@code https://qyapi.weixin.qq.com/}. */
+        public Builder baseUrl(URI baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl);
+            return this;
+        }
+
+        public Builder timeouts(Duration connect, Duration request) {
+            this.connectTimeout = positive(connect, "connect timeout");
+            this.requestTimeout = positive(request, "request timeout");
+            return this;
+        }
+
+        /** Attempts in all for busy / rate-limited / transport failures (default 3). */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** First delay and cap of the exponential backoff (defaults 200 ms and 2 s). */
+        public Builder backoff(Duration base, Duration max) {
+            this.backoffBase = positive(base, "backoff base");
+            this.backoffMax = positive(max, "backoff max");
+            return this;
+        }
+
+        /** How long before its expiry a token is renewed (default 5 min, at most half its lifetime). */
+        public Builder tokenSafetyMargin(Duration margin) {
+            if (margin == null || margin.isNegative()) {
+                throw new IllegalArgumentException("token safety margin must not be negative");
+            }
+            this.tokenSafetyMargin = margin;
+            return this;
+        }
+
+        /** WeCom's duplicate-check window for identical messages (default 1800 s; WeCom allows up to 4 h). */
+        public Builder duplicateCheckInterval(Duration interval) {
+            Duration checked = positive(interval, "duplicate check interval");
+            if (checked.compareTo(Duration.ofHours(4)) > 0) {
+                throw new IllegalArgumentException("WeCom's duplicate check interval is at most 4 hours");
+            }
+            this.duplicateCheckInterval = checked;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper);
+            return this;
+        }
+
+        public WeComClient build() {
+            return new WeComClient(this);
+        }
+
+        private static Duration positive(Duration value, String what) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive");
+            }
+            return value;
+        }
+    }
+}
