@@ -16,6 +16,12 @@ Files written (all deterministic, standard library only):
                                 timers from the users of kinesis-batch.json
   sqs-deadline-poison.json      a good timer with a body that is not JSON and one without userId
   sqs-deadline-redelivered.json the same timer twice (sent twice, both received a second time)
+  scheduler-dormant-scan.json   what the DormantScanSchedule (EventBridge Scheduler, Lambda target)
+                                passes to DormantScanFunction: template.yaml's Input with
+                                <aws.scheduler.scheduled-time> filled in (2026-11-29 10:00 Asia/Shanghai)
+  sqs-dormant-shard.json        a Lambda SQS event for DormantShardFunction: one shard of that run
+  sqs-deferred-reminder.json    a Lambda SQS event for DormantShardFunction: a reminder deferred past
+                                quiet hours, delivered to ReminderQueue by a one-time schedule
 
 Each record carries an expectation used by --check: "ok" (valid against the schema and
 accepted), "bad: <why>" (fails the schema), or "late: <why>" (valid against the schema but
@@ -24,6 +30,11 @@ Timer messages are checked by the rules of TimerMessage/Timer (functions/.../cor
 a good body has exactly the six fields in order and its timerId is the one derived from
 (userId, page, enteredAt); a bad body is not JSON or lacks a required field; md5OfBody
 matches the body and no message timer is delayed more than 900 s.
+Dormant-scan samples are checked the same way: the scan payload is the template's Input with the
+placeholder replaced, a shard is 0..15 of a yyyy-mm-dd run day, and a reminder's decisionId is the
+one derived from (userId, cohortDay, reminder).
+There is no S3 sample: no function is triggered by S3 events (DormantShardFunction lists the
+mailbox/ prefix when it runs), so an ObjectCreated event would have no consumer.
 Phone numbers and e-mail addresses are fictional (example.com, +86 138 0000 ....).
 """
 from __future__ import annotations
@@ -32,12 +43,14 @@ import base64
 import hashlib
 import json
 import math
+import re
 import sys
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TEMPLATE = HERE.parent / "template.yaml"
 SCHEMA = HERE / "schema" / "behavior-event.schema.json"
 
 ACCOUNT = "123456789012"
@@ -483,7 +496,8 @@ def receipt_handle(message_id: str, receive_count: int) -> str:
     return "AQEB" + base64.b64encode(blob).decode()[:340]
 
 
-def sqs_event(name: str, messages: list[dict]) -> dict:
+def sqs_event(name: str, messages: list[dict], queue_arn: str = TIMER_QUEUE_ARN,
+              sender_id: str = INGEST_SENDER_ID) -> dict:
     """The event Lambda's SQS event source mapping passes to the function."""
     out = []
     for n, msg in enumerate(messages, 1):
@@ -495,13 +509,13 @@ def sqs_event(name: str, messages: list[dict]) -> dict:
             "attributes": {
                 "ApproximateReceiveCount": str(msg["receive_count"]),
                 "SentTimestamp": str(millis(msg["sent"])),
-                "SenderId": INGEST_SENDER_ID,
+                "SenderId": sender_id,
                 "ApproximateFirstReceiveTimestamp": str(millis(msg["first_receive"])),
             },
             "messageAttributes": {},
             "md5OfBody": hashlib.md5(msg["body"].encode("utf-8")).hexdigest(),
             "eventSource": "aws:sqs",
-            "eventSourceARN": TIMER_QUEUE_ARN,
+            "eventSourceARN": queue_arn,
             "awsRegion": REGION,
         })
     return {"Records": out}
@@ -591,6 +605,110 @@ def check_timer_messages(name: str, messages: list[dict], event: dict) -> list[s
     return problems
 
 
+# --------------------------------------------------------------------------- dormant-user reminders
+#
+# DormantScanSchedule (template.yaml) invokes DormantScanFunction's `live` alias with its Input,
+# the <aws.scheduler.scheduled-time> placeholder replaced; Lambda gets exactly that JSON.
+# The function sends one {"kind":"dormant_shard",...} message per index shard to ScanShardQueue;
+# DormantShardFunction reminds that shard's users, and a reminder that falls in the user's quiet
+# hours becomes a one-time schedule that later sends {"kind":"reminder",...} to ReminderQueue.
+
+SCAN_SHARD_QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:winback-dev-ScanShardQueue-EXAMPLE"
+REMINDER_QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:winback-dev-ReminderQueue-EXAMPLE"
+SCAN_SENDER_ID = "AROAEXAMPLESCANROLE:winback-dev-DormantScanFunction-EXAMPLE"
+# A schedule sends with a session of its execution role (SchedulerRole).
+SCHEDULER_SENDER_ID = "AROAEXAMPLESCHEDULERROLE:EXAMPLE0scheduler0session"
+SCHEDULED_TIME_PLACEHOLDER = "<aws.scheduler.scheduled-time>"
+SCAN_TIME = "2026-11-29T02:00:00Z"          # 10:00 Asia/Shanghai, the default cron
+SCAN_RUN_DAY = "2026-11-29"
+SHARDS = 16
+SHARD_FIELDS = ("kind", "runDay", "shard")
+REMINDER_FIELDS = ("kind", "userId", "decisionId", "cohortDay", "reminder", "notBefore")
+
+
+def scan_input() -> str | None:
+    """The DormantScanSchedule target's Input, read from template.yaml (None if not found)."""
+    if not TEMPLATE.exists():
+        return None
+    found = re.search(r"^\s*Input: '(\{\"kind\":\"dormant_scan\".*\})'\s*$", TEMPLATE.read_text(encoding="utf-8"),
+                      re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def dormant_scan_payload() -> str:
+    """Exactly what Lambda receives from the schedule (the template's Input is checked against it)."""
+    return json.dumps({"kind": "dormant_scan", "scheduledTime": SCAN_TIME}, separators=(",", ":"))
+
+
+def check_scan_payload(text: str) -> list[str]:
+    problems = []
+    template_input = scan_input()
+    if template_input is None:
+        problems.append("scheduler-dormant-scan.json: no DormantScanSchedule Input found in template.yaml")
+    elif template_input.replace(SCHEDULED_TIME_PLACEHOLDER, SCAN_TIME) != text.rstrip("\n"):
+        problems.append("scheduler-dormant-scan.json: not the template's Input with scheduledTime " + SCAN_TIME)
+    return problems
+
+
+def decision_id(user: str, cohort_day: str, reminder: int) -> str:
+    """"dm-" + the first 12 bytes of SHA-256(userId \n cohortDay \n reminder)."""
+    digest = hashlib.sha256(f"{user}\n{cohort_day}\n{reminder}".encode("utf-8")).digest()
+    return "dm-" + digest[:12].hex()
+
+
+def compact(fields: dict) -> str:
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def dormant_shard_messages() -> list[dict]:
+    """Shard 7 of the 2026-11-29 run, sent by DormantScanFunction ~1.2 s after the schedule fired."""
+    sent = ts(SCAN_TIME) + timedelta(seconds=1.2)
+    body = compact({"kind": "dormant_shard", "runDay": SCAN_RUN_DAY, "shard": 7})
+    return [{"body": body, "sent": sent, "delay": 0, "first_receive": sent + timedelta(seconds=0.05),
+             "receive_count": 1, "expect": "ok: query cohort 2026-11-29#07 and remind its users"}]
+
+
+def deferred_reminder_messages() -> list[dict]:
+    """u-1003's first reminder (reminder 0) of the cohort that became dormant on 2026-11-29,
+    deferred to the end of quiet hours: the one-time schedule fired at notBefore and sent it."""
+    fields = {"kind": "reminder", "userId": "u-1003", "decisionId": decision_id("u-1003", "2026-11-29", 0),
+              "cohortDay": "2026-11-29", "reminder": 0, "notBefore": "2026-11-29T00:00:00Z"}
+    sent = ts(fields["notBefore"]) + timedelta(seconds=0.8)
+    return [{"body": compact(fields), "sent": sent, "delay": 0, "first_receive": sent + timedelta(seconds=0.04),
+             "receive_count": 1, "expect": "ok: send u-1003's reminder 0 now (once per decision and channel)"}]
+
+
+def check_dormant_messages(name: str, messages: list[dict], event: dict) -> list[str]:
+    problems = []
+    for n, (msg, rec) in enumerate(zip(messages, event["Records"]), 1):
+        where = f"{name} #{n}"
+        if rec["md5OfBody"] != hashlib.md5(rec["body"].encode("utf-8")).hexdigest():
+            problems.append(f"{where}: md5OfBody does not match the body")
+        try:
+            body = json.loads(rec["body"])
+        except ValueError:
+            problems.append(f"{where}: body is not JSON")
+            continue
+        kind = body.get("kind") if isinstance(body, dict) else None
+        if kind == "dormant_shard":
+            if tuple(body) != SHARD_FIELDS:
+                problems.append(f"{where}: body is not {{{', '.join(SHARD_FIELDS)}}} in that order")
+            elif not (isinstance(body["shard"], int) and 0 <= body["shard"] < SHARDS):
+                problems.append(f"{where}: shard is not 0..{SHARDS - 1}")
+            elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(body["runDay"])):
+                problems.append(f"{where}: runDay is not yyyy-mm-dd")
+        elif kind == "reminder":
+            if tuple(body) != REMINDER_FIELDS:
+                problems.append(f"{where}: body is not {{{', '.join(REMINDER_FIELDS)}}} in that order")
+            elif body["decisionId"] != decision_id(body["userId"], body["cohortDay"], body["reminder"]):
+                problems.append(f"{where}: decisionId is not derived from userId, cohortDay and reminder")
+            elif millis(ts(body["notBefore"])) > int(rec["attributes"]["SentTimestamp"]):
+                problems.append(f"{where}: sent before notBefore")
+        else:
+            problems.append(f"{where}: unknown kind {kind!r}")
+    return problems
+
+
 # --------------------------------------------------------------------------- output & checks
 
 def render() -> dict[str, tuple[str, list[tuple[bytes, str]]]]:
@@ -610,7 +728,8 @@ def render() -> dict[str, tuple[str, list[tuple[bytes, str]]]]:
 
 
 def render_timers() -> dict[str, tuple[str, list[str]]]:
-    """file name -> (text, problems found by check_timer_messages)"""
+    """file name -> (text, problems found by check_timer_messages / check_dormant_messages /
+    check_scan_payload): the deadline-timer, dormant-shard, deferred-reminder and scan samples"""
     files = {}
     for name, make in (("sqs-deadline-timer.json", deadline_timer_messages),
                        ("sqs-deadline-poison.json", deadline_poison_messages),
@@ -619,6 +738,15 @@ def render_timers() -> dict[str, tuple[str, list[str]]]:
         event = sqs_event(name, messages)
         files[name] = (json.dumps(event, indent=2, ensure_ascii=False) + "\n",
                        check_timer_messages(name, messages, event))
+    for name, make, queue_arn, sender in (
+            ("sqs-dormant-shard.json", dormant_shard_messages, SCAN_SHARD_QUEUE_ARN, SCAN_SENDER_ID),
+            ("sqs-deferred-reminder.json", deferred_reminder_messages, REMINDER_QUEUE_ARN, SCHEDULER_SENDER_ID)):
+        messages = make()
+        event = sqs_event(name, messages, queue_arn, sender)
+        files[name] = (json.dumps(event, indent=2, ensure_ascii=False) + "\n",
+                       check_dormant_messages(name, messages, event))
+    scan = dormant_scan_payload() + "\n"
+    files["scheduler-dormant-scan.json"] = (scan, check_scan_payload(scan))
     return files
 
 
@@ -661,7 +789,7 @@ def main(argv: list[str]) -> int:
     problems = validate(files)
     timer_problems = [p for _, found in timer_files.values() for p in found]
     counted = sum(len(p) for _, p in files.values())
-    timers = sum(len(json.loads(text)["Records"]) for text, _ in timer_files.values())
+    timers = sum(len(json.loads(text).get("Records", [])) for text, _ in timer_files.values())
     for problem in problems + timer_problems:
         print("make_events: " + problem, file=sys.stderr)
     if stale:
@@ -673,7 +801,7 @@ def main(argv: list[str]) -> int:
         schema_note = "schema check skipped (no jsonschema module)"
     verb = "checked" if check else "wrote"
     print(f"make_events: {verb} {len(texts)} files, {counted} events, {schema_note}, "
-          f"{len(problems)} schema mismatches, {timers} timer messages, {len(timer_problems)} timer mismatches, "
+          f"{len(problems)} schema mismatches, {timers} timer/queue messages, {len(timer_problems)} timer/queue mismatches, "
           f"{len(stale)} stale")
     return 1 if problems or timer_problems or stale else 0
 

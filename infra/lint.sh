@@ -2,7 +2,8 @@
 # Lints the deployable template and the sample events. Exits non-zero on any finding.
 #   1. cfn-lint template.yaml                 (errors, warnings and informational findings)
 #   2. sam validate --lint                    (SAM transform + cfn-lint as SAM CLI runs it)
-#   3. events/make_events.py --check          (samples match their generator and the schema)
+#   3. events/make_events.py --check          (samples match their generator, the schema, and the
+#                                             dormant-scan schedule Input in template.yaml)
 # Tools come from the pinned <repo>/.venv-sam (aws-sam-cli + cfn-lint), built on first use by
 # infra/tools/setup.sh; it needs no AWS credentials and no network once the venv exists.
 # Usage: infra/lint.sh            Prints one summary line (findings above it when there are any).
