@@ -24,13 +24,29 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    /** The state table as template.yaml defines it: on-demand, partition key {@code pk} (S). */
+    /** The dormant-cohort index of the state table, as template.yaml defines it. */
+    public static final String COHORT_INDEX = "DormantCohort";
+
+    /**
+     * The state table as template.yaml defines it: on-demand, partition key {@code pk} (S), and the
+     * sparse {@code DormantCohort} index ({@code cohort} + {@code pk}, projecting {@code contact}).
+     */
     public static String stateTable(DynamoDbClient dynamo) {
         String name = "winback-state-" + UUID.randomUUID();
         dynamo.createTable(b -> b.tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("cohort").attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                .globalSecondaryIndexes(software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex.builder()
+                        .indexName(COHORT_INDEX)
+                        .keySchema(KeySchemaElement.builder().attributeName("cohort").keyType(KeyType.HASH).build(),
+                                KeySchemaElement.builder().attributeName("pk").keyType(KeyType.RANGE).build())
+                        .projection(software.amazon.awssdk.services.dynamodb.model.Projection.builder()
+                                .projectionType(software.amazon.awssdk.services.dynamodb.model.ProjectionType.INCLUDE)
+                                .nonKeyAttributes("contact", "dormantFrom").build())
+                        .build()));
         dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
         return name;
     }
@@ -101,5 +117,25 @@ public final class Fixtures {
             }
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(dev.winback.core.recall.TimerMessage.toJson(timer)));
         }
+    }
+
+    /** An S3 client on MiniStack; path-style, since bucket.127.0.0.1 host names do not resolve. */
+    public static software.amazon.awssdk.services.s3.S3Client s3() {
+        return MiniStack.configure(software.amazon.awssdk.services.s3.S3Client.builder()).forcePathStyle(true).build();
+    }
+
+    /** A presigner whose URLs point at MiniStack, path-style, signed with the test credentials. */
+    public static software.amazon.awssdk.services.s3.presigner.S3Presigner s3Presigner() {
+        return software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                .endpointOverride(MiniStack.endpoint()).region(MiniStack.region()).credentialsProvider(MiniStack.credentials())
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .build();
+    }
+
+    /** A content bucket (B5 mailbox) with a unique name. */
+    public static String contentBucket(software.amazon.awssdk.services.s3.S3Client s3) {
+        String name = "winback-content-" + UUID.randomUUID().toString().substring(0, 8);
+        s3.createBucket(b -> b.bucket(name));
+        return name;
     }
 }
