@@ -258,7 +258,9 @@ def trace_lines() -> list[tuple[str, str, str]]:
     u-dave   four orders in the day, 120 + 180 + 150 + 90 = 540.00 (high_value, high_frequency),
              one with a coupon.
     u-erin   opts out of SMS, then leaves a cart.
-    u-frank  logs in once, early, and never comes back (the dormant-scan candidate).
+    u-frank  lives in London: logs in once (00:20 UTC, past midnight for him, so his in-session
+             deadline falls in his quiet hours) and never comes back; the 10:00 Shanghai dormant
+             scan is 02:00 in London, so his reminders wait for 08:00 London.
     u-grace  stalls on the order page with 55.00 after zone-sh-01 pressure rose to 0.9 -> the
              recall is suppressed by the delivery-pressure gate.
     u-heidi  stalls with a 60.00 m-17 cart after m-17 turned tight -> suppressed by the supply gate.
@@ -284,7 +286,7 @@ def trace_lines() -> list[tuple[str, str, str]]:
     add(day + "00:20:00Z", "login", "u-frank", s)
     add(day + "00:20:02Z", "app_open", "u-frank", s)
     add(day + "00:20:10Z", "profile_updated", "u-frank", s, name="Frank", email="frank@example.com",
-        timezone="Asia/Shanghai", locale="zh-CN", zone="zone-sh-02")
+        timezone="Europe/London", locale="en-GB", zone="zone-sh-02")
     add(day + "00:21:30Z", "page_enter", "u-frank", s, page="home")
     add(day + "00:23:00Z", "app_leave", "u-frank", s)
 

@@ -27,8 +27,26 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--weeks", defaultValue = "4", description = "Weeks to keep the clock running after the trace, for the daily dormant scans (default: ${DEFAULT-VALUE}).")
+    int weeks;
+
     @Spec
     CommandSpec spec;
+
+    /** The newest occurredAt in the trace (a quick pass; bad lines are skipped here and quarantined later). */
+    private static java.time.Instant lastEventTime(Path trace) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.time.Instant last = java.time.Instant.EPOCH;
+        for (String line : Files.readAllLines(trace)) {
+            try {
+                java.time.Instant at = java.time.OffsetDateTime.parse(json.readTree(line).path("occurredAt").asText()).toInstant();
+                last = at.isAfter(last) ? at : last;
+            } catch (java.io.IOException | RuntimeException skipped) {
+                // not an event; the replay quarantines it
+            }
+        }
+        return last;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -36,7 +54,8 @@ public final class DemoCommand implements Callable<Integer> {
             throw new WinbackCommand.UserError("sample trace " + events + " not found; run ./winback from the repository root");
         }
         Policy policy = PolicyLoader.defaults();
-        Simulation.Outcome outcome = new Simulation(policy, 100, Clock.systemUTC()).run(events, out);
+        java.time.Instant until = lastEventTime(events).plus(java.time.Duration.ofDays(7L * weeks));
+        Simulation.Outcome outcome = new Simulation(policy, 100, Clock.systemUTC(), until).run(events, out);
         PrintWriter w = spec.commandLine().getOut();
         w.printf("Winback demo: %s through IngestFunction (in-memory state, policy time zone %s)%n%n",
                 events, policy.timeZone());
@@ -56,12 +75,24 @@ public final class DemoCommand implements Callable<Integer> {
         w.println();
         w.printf("Deadline checks (A2-A9), virtual time, in the order they fired:%n");
         w.printf("%-8s %-8s %-9s %-10s %-46s %s%n", "time", "user", "page", "outcome", "reasons", "coupon / channel");
-        for (Decision d : outcome.decisions()) {
+        for (Decision d : outcome.decisions().stream().filter(d -> !d.trigger().equals("dormant")).toList()) {
             w.printf("%-8s %-8s %-9s %-10s %-46s %s%n",
                     d.at().atZone(policy.timeZone()).toLocalTime().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")),
                     d.userId().replace("u-", ""), d.details().get("page"), d.outcome().wireName(),
                     String.join(",", d.reasons()),
                     d.coupon() == null ? "" : d.coupon().amount().toPlainString() + " via " + String.join(",", d.channels()));
+        }
+        w.println();
+        w.printf("Dormant reminders (B1-B6), daily scan at %s %s, %d weeks after the trace:%n",
+                policy.dormancy().scanAt(), policy.timeZone(), weeks);
+        w.printf("%-17s %-8s %-9s %-10s %-26s %s%n", "decided (local)", "user", "reminder", "outcome", "reasons", "channel");
+        java.time.format.DateTimeFormatter minutes = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+        for (Decision d : outcome.decisions().stream().filter(d -> d.trigger().equals("dormant")).toList()) {
+            java.time.Instant decided = java.time.Instant.parse((String) d.details().get("decidedAt"));
+            w.printf("%-17s %-8s %-9s %-10s %-26s %s%s%n", decided.atZone(policy.timeZone()).format(minutes),
+                    d.userId().replace("u-", ""), "#" + d.details().get("reminder"), d.outcome().wireName(),
+                    String.join(",", d.reasons()), String.join(",", d.channels()),
+                    decided.equals(d.at()) ? "" : "   (deferred past the user's quiet hours)");
         }
         w.println();
         SimulateCommand.Summary.print(w, outcome, out);
