@@ -1,6 +1,23 @@
 package dev.winback.handlers;
 
+import dev.winback.adapters.ChannelNotifier;
 import dev.winback.adapters.DelayRoutedTimerScheduler;
+import dev.winback.adapters.DynamoDormantCohort;
+import dev.winback.adapters.S3ContentMailbox;
+import dev.winback.adapters.SchedulerReminderDeferral;
+import dev.winback.adapters.SecretsManagerWeComCredentials;
+import dev.winback.adapters.SesEmailNotifier;
+import dev.winback.adapters.WeComClient;
+import dev.winback.adapters.WeComNotifier;
+import dev.winback.core.dormancy.DormantReminders;
+import dev.winback.core.recall.Delivery;
+import dev.winback.core.recall.Notifier;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 import dev.winback.adapters.DynamoContactHistory;
 import dev.winback.adapters.DynamoCouponLedger;
 import dev.winback.adapters.DynamoDecisionLog;
@@ -76,13 +93,13 @@ public final class Wiring {
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         SnsClient sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         String ledger = required("LEDGER_TABLE");
-        String senderId = environment.apply("SMS_SENDER_ID");
+        String senderId = optional("SMS_SENDER_ID");
         Recaller recaller = new Recaller(policy,
                 new SnsOptOutList(sns, OPT_OUT_CACHE, Clock.systemUTC()),
                 new DynamoContactHistory(dynamo, ledger),
                 new DynamoCouponLedger(dynamo, ledger),
                 new DynamoSendLedger(dynamo, ledger),
-                new SnsNotifier(sns, required("NOTIFICATIONS_TOPIC_ARN"), senderId == null || senderId.isBlank() ? null : senderId),
+                new SnsNotifier(sns, required("NOTIFICATIONS_TOPIC_ARN"), senderId),
                 new SnsCouponPublisher(sns, required("COUPONS_TOPIC_ARN")));
         return new DeadlineCheck(policy, new DynamoStateStore(dynamo, required("STATE_TABLE")), recaller,
                 new DynamoDecisionLog(dynamo, ledger));
@@ -98,9 +115,49 @@ public final class Wiring {
         return new dev.winback.adapters.SqsShardTasks(sqs, required("SCAN_SHARD_QUEUE_URL"));
     }
 
-    /** DormantShardFunction: wired once the reminder channels land. */
-    public dev.winback.core.dormancy.DormantReminders dormantReminders() {
-        throw new UnsupportedOperationException("not wired yet");
+    /** Custom content links stay valid this long: about the span of one dormancy episode's reminders. */
+    static final Duration CONTENT_LINK_LIFETIME = Duration.ofDays(7);
+
+    /**
+     * DormantShardFunction: the cohort index, ledgers and decisions, the content mailbox, deferrals,
+     * and every reminder channel — WeCom only when its secret is configured, email only with a sender.
+     */
+    public DormantReminders dormantReminders() {
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        SnsClient sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        SchedulerClient scheduler = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        String state = required("STATE_TABLE");
+        String ledger = required("LEDGER_TABLE");
+        Map<String, Notifier> channels = new HashMap<>();
+        SnsNotifier snsNotifier = new SnsNotifier(sns, required("NOTIFICATIONS_TOPIC_ARN"), optional("SMS_SENDER_ID"));
+        channels.put("sms", snsNotifier);
+        channels.put("push", snsNotifier);
+        if (optional("WECOM_SECRET_ID") != null) {
+            SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+            channels.put("wecom", new WeComNotifier(new WeComClient(
+                    new SecretsManagerWeComCredentials(secrets, optional("WECOM_SECRET_ID")))));
+        }
+        if (optional("EMAIL_FROM") != null) {
+            SesV2Client ses = SesV2Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
+            channels.put("email", new SesEmailNotifier(ses, optional("EMAIL_FROM"), optional("SES_CONFIGURATION_SET")));
+        }
+        return new DormantReminders(policy,
+                new DynamoDormantCohort(dynamo, state, required("STATE_COHORT_INDEX")),
+                new DynamoStateStore(dynamo, state),
+                new S3ContentMailbox(s3, S3Presigner.builder().build(), required("CONTENT_BUCKET"),
+                        required("CONTENT_PREFIX"), CONTENT_LINK_LIFETIME, Clock.systemUTC()),
+                new SnsOptOutList(sns, OPT_OUT_CACHE, Clock.systemUTC()),
+                new DynamoContactHistory(dynamo, ledger),
+                new Delivery(new DynamoSendLedger(dynamo, ledger), new ChannelNotifier(channels)),
+                new DynamoDecisionLog(dynamo, ledger),
+                new SchedulerReminderDeferral(scheduler, required("SCHEDULE_GROUP"), required("REMINDER_QUEUE_ARN"),
+                        required("SCHEDULER_ROLE_ARN"), required("SCHEDULE_DLQ_ARN")));
+    }
+
+    private String optional(String name) {
+        String value = environment.apply(name);
+        return value == null || value.isBlank() ? null : value;
     }
 
     private String required(String name) {

@@ -1,0 +1,86 @@
+package dev.winback.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.winback.core.policy.PolicyLoader;
+import dev.winback.handlers.Wiring;
+import dev.winback.it.support.RepoRoot;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * template.yaml and the code agree: every function's handler class exists, and the environment the
+ * template gives each function is enough for that function's wiring (a missing variable would only
+ * show on the first invocation in AWS).
+ */
+class TemplateWiringTest {
+
+    private static JsonNode resources;
+
+    @BeforeAll
+    static void readTemplate() throws IOException {
+        // CloudFormation's short-form tags (!Ref, !Sub, …) parse as plain values here, which is all we need.
+        resources = new ObjectMapper(new YAMLFactory()).readTree(RepoRoot.get().resolve("template.yaml").toFile())
+                .get("Resources");
+        System.setProperty("aws.region", "us-east-1");
+        System.setProperty("aws.accessKeyId", "test");
+        System.setProperty("aws.secretAccessKey", "test");
+    }
+
+    @Test
+    void everyFunctionsHandlerExists() throws Exception {
+        int functions = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+            JsonNode resource = it.next().getValue();
+            if ("AWS::Serverless::Function".equals(resource.path("Type").asText())) {
+                String handler = resource.path("Properties").path("Handler").asText();
+                Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+                assertThat(type.getMethods()).extracting(java.lang.reflect.Method::getName).contains("handleRequest");
+                functions++;
+            }
+        }
+        assertThat(functions).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void ingestFunctionsEnvironmentWiresIt() {
+        wires("IngestFunction", Wiring::streamIngest);
+    }
+
+    @Test
+    void deadlineCheckFunctionsEnvironmentWiresIt() {
+        wires("DeadlineCheckFunction", Wiring::deadlineCheck);
+    }
+
+    @Test
+    void dormantScanFunctionsEnvironmentWiresIt() {
+        wires("DormantScanFunction", Wiring::shardTasks);
+    }
+
+    @Test
+    void dormantShardFunctionsEnvironmentWiresIt() {
+        wires("DormantShardFunction", Wiring::dormantReminders);
+    }
+
+    /** Builds the function's collaborators from the names its template environment defines (values made up). */
+    private static void wires(String function, Consumer<Wiring> build) {
+        JsonNode variables = resources.path(function).path("Properties").path("Environment").path("Variables");
+        assertThat(variables.isObject()).as(function + " has an environment").isTrue();
+        Map<String, String> environment = new HashMap<>();
+        variables.fieldNames().forEachRemaining(name -> environment.put(name, "placeholder-" + name));
+        environment.put("WECOM_SECRET_ID", "winback/wecom"); // optional parameters, set as an operator would
+        environment.put("EMAIL_FROM", "reminders@example.com");
+        environment.put("SMS_SENDER_ID", "Winback");
+        Wiring wiring = new Wiring(PolicyLoader.defaults(), environment::get);
+        assertThatCode(() -> build.accept(wiring)).as(function + "'s environment in template.yaml").doesNotThrowAnyException();
+    }
+}
