@@ -139,7 +139,9 @@ public final class DormantReminders {
             return suppressed(reminder, at, reasons, details, routes.optedOut() ? "opted_out" : "no_channel");
         }
         var caps = policy.messaging().frequencyCaps();
-        if (!contacts.reserve(reminder.userId(), decisionId, at, caps.perDay(), caps.perWeek())) {
+        // The touch counts from when the message goes: a run that went late still spaces later messages.
+        Instant touch = now.isAfter(at) ? now : at;
+        if (!contacts.reserve(reminder.userId(), decisionId, touch, caps.perDay(), caps.perWeek())) {
             return suppressed(reminder, at, reasons, details, "frequency_cap");
         }
         Optional<ReminderContent> custom = mailbox.current();
@@ -173,7 +175,7 @@ public final class DormantReminders {
 
     private static String withLink(String text, String link) {
         if (text.contains("{link}")) {
-            return text.replace("{link}", link == null ? "" : link);
+            return text.replace("{link}", link == null ? "" : link).strip();
         }
         return link == null ? text : text + " " + link;
     }

@@ -72,8 +72,6 @@ final class MailboxMime {
 
     private static Properties sessionProperties() {
         Properties properties = new Properties();
-        // Mail clients (Outlook, Foxmail, QQ Mail) still send =?UTF-8?B?…?= file names, not RFC 2231 ones.
-        properties.setProperty("mail.mime.decodefilename", "true");
         properties.setProperty("mail.mime.address.strict", "false");
         return properties;
     }
@@ -92,6 +90,9 @@ final class MailboxMime {
     }
 
     static Result parse(String key, Instant receivedAt, byte[] bytes, Limits limits) {
+        if (!MailboxRules.looksLikeMail(bytes)) {
+            return new Rejected(key, "unparseable MIME: no mail header fields");
+        }
         try {
             MimeMessage message = new MimeMessage(SESSION, new ByteArrayInputStream(bytes));
             if (verdictFailed(message, "X-SES-Virus-Verdict")) {
@@ -146,7 +147,7 @@ final class MailboxMime {
             return;
         }
         String disposition = part.getDisposition();
-        String fileName = part.getFileName();
+        String fileName = decodedFileName(part.getFileName());
         boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(disposition) || (fileName != null && !inRelated);
         if (attachment) {
             if (found.attachment == null) {
@@ -190,8 +191,7 @@ final class MailboxMime {
         String declared = new ContentType(part.getContentType()).getParameter("charset");
         Charset charset;
         try {
-            charset = declared == null || declared.isBlank() ? StandardCharsets.UTF_8
-                    : Charset.forName(MimeUtility.javaCharset(declared.strip()));
+            charset = declared == null || declared.isBlank() ? StandardCharsets.UTF_8 : charset(declared.strip());
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
             throw new Rejection("unsupported charset " + declared.strip());
         }
@@ -201,6 +201,20 @@ final class MailboxMime {
         } catch (CharacterCodingException e) {
             throw new Rejection("text part is not valid " + charset.name());
         }
+    }
+
+    /**
+     * The decoder for a declared charset. As in browsers (WHATWG Encoding), the GB family is read as its
+     * superset GB18030 (mail declared {@code gb2312} routinely holds GBK characters), and {@code us-ascii}
+     * as UTF-8, its superset (mail clients that declare ASCII and send UTF-8 exist).
+     */
+    private static Charset charset(String declared) {
+        String name = declared.toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "gb2312", "gbk", "x-gbk", "cp936", "gb_2312-80", "euc-cn", "x-euc-cn" -> Charset.forName("GB18030");
+            case "us-ascii", "ascii", "ansi_x3.4-1968" -> StandardCharsets.UTF_8;
+            default -> Charset.forName(MimeUtility.javaCharset(declared));
+        };
     }
 
     /** The decoded bytes of a part, or null when there are more than {@code max}. */
@@ -246,6 +260,22 @@ final class MailboxMime {
             }
         }
         return false;
+    }
+
+    /**
+     * Mail clients (Outlook, Foxmail, QQ Mail) still send file names as RFC 2047 encoded words
+     * ({@code =?UTF-8?B?…?=}) rather than RFC 2231 parameters; Jakarta Mail decodes those only when a
+     * JVM-wide system property says so, so they are decoded here.
+     */
+    private static String decodedFileName(String fileName) {
+        if (fileName == null || !fileName.contains("=?")) {
+            return fileName;
+        }
+        try {
+            return MimeUtility.decodeText(fileName);
+        } catch (java.io.UnsupportedEncodingException e) {
+            return fileName;
+        }
     }
 
     /** Only the last path segment, no control characters or quotes; a part without a name gets "attachment". */

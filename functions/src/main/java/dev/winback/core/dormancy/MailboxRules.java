@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Limits ({@link Limits#DEFAULTS}): text at most 500 characters (Unicode code points). The text
- * goes out as an SMS (SNS splits long messages into up to 10 parts; 500 Chinese characters are 8 UCS-2
- * parts) and as a WeCom text message (content at most 2048 bytes: 500 characters are at most 2000
+ * goes out as an SMS (SNS sends a long text as several parts, each billed: 500 Chinese characters
+ * are 8 UCS-2 parts) and as a WeCom text message (content at most 2048 bytes: 500 characters are at most 2000
  * UTF-8 bytes); both still need room for the link. Attachment at most 5 MB (SES v2 takes 10 MB per
  * raw message, base64 grows a file by a third). Object at most 10 MB (a mail carrying a 5 MB
  * attachment, base64, plus its text); larger objects are rejected from their listed size, unread.
@@ -134,7 +134,8 @@ public final class MailboxRules {
 
     private static final Pattern HEADER_LINE = Pattern.compile("^[!-9;-~]+:.*");
     private static final Pattern MAIL_HEADER_NAMES = Pattern.compile(
-            "^(received|return-path|from|to|subject|date|message-id|mime-version|delivered-to|x-ses-[a-z-]+):.*",
+            "^(received|return-path|from|to|subject|date|message-id|mime-version|delivered-to|dkim-signature"
+                    + "|authentication-results|arc-[a-z-]+|x-ses-[a-z-]+):.*",
             Pattern.CASE_INSENSITIVE);
 
     private MailboxRules() {
@@ -191,8 +192,7 @@ public final class MailboxRules {
         String type = extension != null ? ATTACHMENT_TYPES.get(extension)
                 : declared != null && ATTACHMENT_TYPES.containsValue(declared) ? declared : null;
         if (type == null) {
-            String shown = declared != null && !"application/octet-stream".equals(declared)
-                    ? declared : "application/octet-stream";
+            String shown = declared == null || declared.endsWith("/octet-stream") ? "application/octet-stream" : declared;
             return new Rejected(key, "unsupported content type " + shown
                     + (extension == null ? " (no file extension)" : " (." + extension + ")"));
         }
@@ -276,11 +276,13 @@ public final class MailboxRules {
      * lines allowed) and at least one of them is a field every mail has (From, Date, Received, …).
      */
     public static boolean looksLikeMail(byte[] bytes) {
-        String head = new String(bytes, 0, Math.min(bytes.length, 8192), StandardCharsets.ISO_8859_1);
+        int window = Math.min(bytes.length, 65536); // SES adds long DKIM, ARC and Received headers
+        String head = new String(bytes, 0, window, StandardCharsets.ISO_8859_1);
         String[] lines = head.split("\r?\n", -1);
+        int complete = window < bytes.length ? lines.length - 1 : lines.length; // the last one may be cut
         int headers = 0;
         boolean known = false;
-        for (int i = 0; i < lines.length && i < 200; i++) {
+        for (int i = 0; i < complete; i++) {
             String line = lines[i];
             if (line.isEmpty()) {
                 break;
@@ -296,8 +298,12 @@ public final class MailboxRules {
             }
             headers++;
             known |= MAIL_HEADER_NAMES.matcher(line).matches();
+            if (headers >= 2 && known) {
+                return true;
+            }
         }
-        return headers >= 2 && known;
+        // 64 KB of nothing but well-formed header fields is a mail, whatever they are
+        return headers >= 2 && (known || complete < lines.length);
     }
 
     static String decodeStrictly(byte[] bytes, Charset charset) throws CharacterCodingException {

@@ -56,10 +56,9 @@ public final class ReminderMessage {
         }
         try {
             return switch (node.path("kind").asText()) {
-                case KIND_SHARD -> new ShardTask(LocalDate.parse(text(node, "runDay")), node.path("shard").asInt(-1) < 0
-                        ? fail("shard") : node.get("shard").asInt());
+                case KIND_SHARD -> new ShardTask(LocalDate.parse(text(node, "runDay")), number(node, "shard"));
                 case KIND_REMINDER -> new Deferred(new Reminder(text(node, "userId"), LocalDate.parse(text(node, "cohortDay")),
-                        node.path("reminder").asInt()), Instant.parse(text(node, "notBefore")));
+                        number(node, "reminder")), Instant.parse(text(node, "notBefore")));
                 default -> throw new IllegalArgumentException("unknown work item kind '" + node.path("kind").asText() + "'");
             };
         } catch (java.time.format.DateTimeParseException e) {
@@ -74,7 +73,12 @@ public final class ReminderMessage {
         return node.get(field).asText();
     }
 
-    private static int fail(String field) {
-        throw new IllegalArgumentException("work item lacks '" + field + "'");
+    /** A whole number ≥ 0: a wrong reminder number would be a different decision, sent again. */
+    private static int number(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+            throw new IllegalArgumentException("work item lacks '" + field + "' (a whole number >= 0)");
+        }
+        return value.intValue();
     }
 }

@@ -36,19 +36,19 @@ class ReachabilityTest {
 
     @Test
     void pushNeedsAnEndpointAndSmsAPhone() {
-        Reachability.Routes routes = Reachability.of(both().state(), PUSH_SMS, NOBODY);
+        Reachability.Routes routes = reach(both().state(), PUSH_SMS, NOBODY);
         assertEquals(List.of(new Reachability.Route("push", ENDPOINT), new Reachability.Route("sms", PHONE)),
                 routes.routes());
         assertFalse(routes.optedOut());
 
-        assertEquals(List.of("sms"), channels(Reachability.of(user().profile("phone", PHONE).state(), PUSH_SMS, NOBODY)));
+        assertEquals(List.of("sms"), channels(reach(user().profile("phone", PHONE).state(), PUSH_SMS, NOBODY)));
         assertEquals(List.of("push"),
-                channels(Reachability.of(user().profile("pushEndpoint", ENDPOINT).state(), PUSH_SMS, NOBODY)));
+                channels(reach(user().profile("pushEndpoint", ENDPOINT).state(), PUSH_SMS, NOBODY)));
     }
 
     @Test
     void noAddressMeansNoRouteButNoOptOut() {
-        Reachability.Routes routes = Reachability.of(user().profile("email", "a@example.com").state(), PUSH_SMS, NOBODY);
+        Reachability.Routes routes = reach(user().profile("email", "a@example.com").state(), PUSH_SMS, NOBODY);
         assertTrue(routes.routes().isEmpty());
         assertFalse(routes.optedOut());
     }
@@ -56,16 +56,16 @@ class ReachabilityTest {
     @Test
     void aClearedAddressIsGone() {
         UserState state = both().profile("phone", null).state();
-        assertEquals(List.of("push"), channels(Reachability.of(state, PUSH_SMS, NOBODY)));
+        assertEquals(List.of("push"), channels(reach(state, PUSH_SMS, NOBODY)));
     }
 
     @Test
     void consentWithdrawnForAChannelExcludesItAndMarksOptedOut() {
-        Reachability.Routes routes = Reachability.of(both().consent("push", false).state(), PUSH_SMS, NOBODY);
+        Reachability.Routes routes = reach(both().consent("push", false).state(), PUSH_SMS, NOBODY);
         assertEquals(List.of("sms"), channels(routes));
         assertTrue(routes.optedOut());
 
-        Reachability.Routes onlySms = Reachability.of(user().profile("phone", PHONE).consent("sms", false).state(),
+        Reachability.Routes onlySms = reach(user().profile("phone", PHONE).consent("sms", false).state(),
                 PUSH_SMS, NOBODY);
         assertTrue(onlySms.routes().isEmpty());
         assertTrue(onlySms.optedOut());
@@ -74,14 +74,14 @@ class ReachabilityTest {
     @Test
     void consentGivenAgainRestoresTheChannel() {
         UserState state = both().consent("sms", false).consent("sms", true).state();
-        Reachability.Routes routes = Reachability.of(state, PUSH_SMS, NOBODY);
+        Reachability.Routes routes = reach(state, PUSH_SMS, NOBODY);
         assertEquals(PUSH_SMS, channels(routes));
         assertFalse(routes.optedOut());
     }
 
     @Test
     void optingOutOfAChannelWithoutAnAddressIsNotAnOptOut() {
-        Reachability.Routes routes = Reachability.of(user().profile("phone", PHONE).consent("push", false).state(),
+        Reachability.Routes routes = reach(user().profile("phone", PHONE).consent("push", false).state(),
                 PUSH_SMS, NOBODY);
         assertEquals(List.of("sms"), channels(routes));
         assertFalse(routes.optedOut());
@@ -90,11 +90,11 @@ class ReachabilityTest {
     @Test
     void withdrawingAllOrMarketingExcludesEveryChannel() {
         for (String key : List.of("all", "marketing")) {
-            Reachability.Routes routes = Reachability.of(both().consent(key, false).state(), PUSH_SMS, NOBODY);
+            Reachability.Routes routes = reach(both().consent(key, false).state(), PUSH_SMS, NOBODY);
             assertTrue(routes.routes().isEmpty(), key);
             assertTrue(routes.optedOut(), key);
         }
-        assertEquals(PUSH_SMS, channels(Reachability.of(both().consent("marketing", true).state(), PUSH_SMS, NOBODY)));
+        assertEquals(PUSH_SMS, channels(reach(both().consent("marketing", true).state(), PUSH_SMS, NOBODY)));
     }
 
     @Test
@@ -104,19 +104,25 @@ class ReachabilityTest {
             asked.add(phone);
             return Set.of(PHONE).contains(phone);
         };
-        Reachability.Routes routes = Reachability.of(both().state(), PUSH_SMS, stop);
+        Reachability.Routes routes = reach(both().state(), PUSH_SMS, stop);
         assertEquals(List.of("push"), channels(routes));
         assertTrue(routes.optedOut());
         assertEquals(List.of(PHONE), asked, "the opt-out list is asked about the phone only");
 
-        Reachability.Routes other = Reachability.of(user().profile("phone", "+8613900002222").state(), PUSH_SMS, stop);
+        Reachability.Routes other = reach(user().profile("phone", "+8613900002222").state(), PUSH_SMS, stop);
         assertEquals(List.of("sms"), channels(other));
     }
 
     @Test
     void thePolicysChannelOrderIsKept() {
-        assertEquals(List.of("sms", "push"), channels(Reachability.of(both().state(), List.of("sms", "push"), NOBODY)));
-        assertEquals(List.of("sms"), channels(Reachability.of(both().state(), List.of("sms"), NOBODY)));
+        assertEquals(List.of("sms", "push"), channels(reach(both().state(), List.of("sms", "push"), NOBODY)));
+        assertEquals(List.of("sms"), channels(reach(both().state(), List.of("sms"), NOBODY)));
         assertEquals(PUSH_SMS, Policies.DEFAULTS.recall().channels(), "default order push -> sms");
+    }
+
+    /** The rule reads the user's contact card, as a recall or a dormant scan builds it. */
+    private static Reachability.Routes reach(dev.winback.core.state.UserState user, java.util.List<String> order,
+                                             OptOutList optOuts) {
+        return Reachability.of(ContactCard.of(user), order, optOuts);
     }
 }

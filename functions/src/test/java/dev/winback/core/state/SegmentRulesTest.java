@@ -53,7 +53,8 @@ class SegmentRulesTest {
     private static Policy withDormancyThreshold(int threshold) {
         Policy.Dormancy d = POLICY.dormancy();
         return new Policy(POLICY.timeZone(), POLICY.ingest(), POLICY.recall(),
-                new Policy.Dormancy(d.window(), threshold, d.scanAt(), d.coolDown(), d.maxPerEpisode(), d.channels()),
+                new Policy.Dormancy(d.window(), threshold, d.scanAt(), d.coolDown(), d.maxPerEpisode(), d.channels(),
+                        d.indexShards(), d.messages()),
                 POLICY.segments(), POLICY.scenarios(), POLICY.messaging(), POLICY.attribution(), POLICY.geo());
     }
 
