@@ -63,4 +63,11 @@ public final class Policies {
         return new Policy(p.timeZone(), p.ingest(), recall, p.dormancy(), p.segments(), p.scenarios(), p.messaging(),
                 p.attribution(), p.geo());
     }
+
+    /** The same policy without a control group, for tests about what happens to everyone who is messaged. */
+    public static Policy withoutHoldout(Policy p) {
+        Policy.Attribution a = p.attribution();
+        return new Policy(p.timeZone(), p.ingest(), p.recall(), p.dormancy(), p.segments(), p.scenarios(), p.messaging(),
+                new Policy.Attribution(a.window(), 0), p.geo());
+    }
 }

@@ -56,7 +56,7 @@ class DeadlineCheckHandlerTest {
     private final DynamoDbClient dynamo = DynamoDbLocal.client();
     private final SqsClient sqs = MiniStack.sqs();
     private final SnsClient sns = MiniStack.sns();
-    private final Policy policy = PolicyLoader.defaults();
+    private final Policy policy = Fixtures.policyWithoutHoldout();
     private String ledger;
     private String couponsQueue;
     private DeadlineCheckHandler handler;

@@ -56,7 +56,7 @@ class DormantCohortIndexTest {
     /** 10:00 Shanghai on the run day. */
     private static final Instant RUN = Instant.parse("2026-11-29T02:00:00Z");
 
-    private final Policy policy = PolicyLoader.defaults();
+    private final Policy policy = Fixtures.policyWithoutHoldout();
 
     @Test
     void theSampleBatchsUsersAreFiledUnderTheDayTheyBecomeDormant() {

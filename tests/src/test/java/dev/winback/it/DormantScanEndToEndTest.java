@@ -72,7 +72,7 @@ class DormantScanEndToEndTest {
     /** The run the 10:00 Shanghai schedule makes on 2026-11-29. */
     private static final Instant RUN = Instant.parse("2026-11-29T02:00:00Z");
 
-    private final Policy policy = PolicyLoader.defaults();
+    private final Policy policy = Fixtures.policyWithoutHoldout();
     private final DynamoDbClient dynamo = DynamoDbLocal.client();
     private final SqsClient sqs = MiniStack.sqs();
     private final SnsClient sns = MiniStack.sns();

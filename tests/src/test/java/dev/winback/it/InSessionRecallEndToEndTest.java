@@ -49,7 +49,7 @@ class InSessionRecallEndToEndTest {
     private final DynamoDbClient dynamo = DynamoDbLocal.client();
     private final SqsClient sqs = MiniStack.sqs();
     private final SnsClient sns = MiniStack.sns();
-    private final Policy policy = PolicyLoader.defaults();
+    private final Policy policy = Fixtures.policyWithoutHoldout();
 
     @Test
     void stalledUserGetsOneCouponAndOneMessageAcrossAllHerTimersEvenWhenTimersAreRedelivered() {

@@ -10,6 +10,7 @@ import dev.winback.core.recall.Decision;
 import dev.winback.core.recall.Decision.Outcome;
 import dev.winback.core.recall.DecisionLog;
 import dev.winback.core.recall.Delivery;
+import dev.winback.core.recall.Holdout;
 import dev.winback.core.recall.MessageText;
 import dev.winback.core.recall.Notifier;
 import dev.winback.core.recall.OptOutList;
@@ -125,15 +126,18 @@ public final class DormantReminders {
         if (earlier.isPresent()) {
             return new Result(Kind.ALREADY_DECIDED, earlier); // a retried run or a redelivered task
         }
-        if (QuietHours.isQuiet(now, card.timezone(), policy)) {
-            deferral.defer(reminder, QuietHours.endOf(now, card.timezone(), policy));
-            return new Result(Kind.DEFERRED, Optional.empty());
-        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("cohortDay", reminder.cohortDay().toString());
         details.put("reminder", reminder.number() + 1);
         details.put("decidedAt", now.toString());
         List<String> reasons = new ArrayList<>(List.of("dormant"));
+        if (Holdout.isHeldOut(reminder.userId(), "dormant", policy.attribution().holdout())) {
+            return suppressed(reminder, at, reasons, details, "holdout"); // the control group for uplift
+        }
+        if (QuietHours.isQuiet(now, card.timezone(), policy)) {
+            deferral.defer(reminder, QuietHours.endOf(now, card.timezone(), policy));
+            return new Result(Kind.DEFERRED, Optional.empty());
+        }
         Reachability.Routes routes = Reachability.of(card, policy.dormancy().channels(), optOuts);
         if (routes.routes().isEmpty()) {
             return suppressed(reminder, at, reasons, details, routes.optedOut() ? "opted_out" : "no_channel");

@@ -53,6 +53,9 @@ public final class Recaller {
         UserState user = request.user();
         List<String> reasons = new ArrayList<>(request.reasons());
         Instant at = request.at();
+        if (Holdout.isHeldOut(user.userId, request.trigger(), policy.attribution().holdout())) {
+            return suppressed(request, reasons, "holdout"); // the control group for this scenario's uplift
+        }
         if (QuietHours.isQuiet(at, user.profileText("timezone"), policy)) {
             return suppressed(request, reasons, "quiet_hours"); // in-session recalls are not deferred
         }

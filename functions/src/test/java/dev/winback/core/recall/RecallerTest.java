@@ -322,7 +322,7 @@ class RecallerTest {
 
         @Test
         void concurrentDecisionsNeverPassTheBudget() throws Exception {
-            policy = Policies.withDailyBudget(Policies.DEFAULTS, "50.00");
+            policy = Policies.withoutHoldout(Policies.withDailyBudget(Policies.DEFAULTS, "50.00"));
             int users = 64;
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Decision>> futures = new ArrayList<>();

@@ -138,4 +138,15 @@ public final class Fixtures {
         s3.createBucket(b -> b.bucket(name));
         return name;
     }
+
+    /**
+     * The default policy without the 5 % holdout: for tests that count messages, where a user drawn
+     * into a scenario's control group would be a different test (HoldoutTest covers the draw).
+     */
+    public static dev.winback.core.policy.Policy policyWithoutHoldout() {
+        dev.winback.core.policy.Policy p = dev.winback.core.policy.PolicyLoader.defaults();
+        return new dev.winback.core.policy.Policy(p.timeZone(), p.ingest(), p.recall(), p.dormancy(), p.segments(),
+                p.scenarios(), p.messaging(), new dev.winback.core.policy.Policy.Attribution(p.attribution().window(), 0),
+                p.geo());
+    }
 }
