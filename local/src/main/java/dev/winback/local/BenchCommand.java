@@ -9,6 +9,7 @@ import dev.winback.core.ingest.StreamRecord;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.policy.PolicyLoader;
 import dev.winback.local.bench.IngestBenchmark;
+import dev.winback.local.bench.SegmentBenchmark;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -46,8 +47,13 @@ public final class BenchCommand implements Callable<Integer> {
         Policy policy = PolicyLoader.defaults();
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature();
 
-        Options options = new OptionsBuilder()
+        OptionsBuilder builder = new OptionsBuilder();
+        if (Runtime.version().feature() >= 23) {
+            builder.jvmArgsAppend("--sun-misc-unsafe-memory-access=allow"); // protobuf (under CEL) on JDK 24+
+        }
+        Options options = builder
                 .include(IngestBenchmark.class.getName())
+                .include(SegmentBenchmark.class.getName())
                 .forks(1)
                 .threads(1)
                 .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 3))
@@ -56,6 +62,8 @@ public final class BenchCommand implements Callable<Integer> {
         Collection<RunResult> results = new Runner(options).run();
         double ingest = score(results, "ingestBatch");
         double decode = score(results, "jacksonDecodeOnly");
+        double segmentsNone = score(results, "ingestWithSegments", "none");
+        double segmentsThree = score(results, "ingestWithSegments", "three");
 
         List<List<StreamRecord>> batches = IngestBenchmark.batches();
         StreamIngest replay = new StreamIngest(policy, new InMemoryStateStore(), new CollectingQuarantine(),
@@ -74,6 +82,9 @@ public final class BenchCommand implements Callable<Integer> {
                 String.format("%,.0f ev/s", ingest), String.format("Jackson parse only: %,.0f ev/s", decode), "");
         out.printf("%-44s %-16s %-34s %-10s%n", "ingest cost vs Jackson parse (time ratio)",
                 String.format("%.2fx", decode / ingest), "1.00x = parsing alone", "<= 2x");
+        out.printf("%-44s %-16s %-34s %-10s%n", "ingest with 3 custom segments vs without",
+                String.format("%.2fx time", segmentsNone / segmentsThree),
+                String.format("with %,.0f / without %,.0f ev/s", segmentsThree, segmentsNone), "<= 1.2x");
         out.printf("%-44s %-16s %-34s %-10s%n", "state writes per 500-record batch",
                 report.writes() + " writes", distinctUsers + " distinct subjects in the batch", "= subjects");
         out.printf("%-44s %-16s %-34s %-10s%n", "writes per event",
@@ -111,6 +122,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double score(Collection<RunResult> results, String method) {
         return results.stream().filter(r -> r.getParams().getBenchmark().endsWith("." + method))
+                .findFirst().orElseThrow().getPrimaryResult().getScore();
+    }
+
+    private static double score(Collection<RunResult> results, String method, String custom) {
+        return results.stream().filter(r -> r.getParams().getBenchmark().endsWith("." + method)
+                        && custom.equals(r.getParams().getParam("custom")))
                 .findFirst().orElseThrow().getPrimaryResult().getScore();
     }
 

@@ -76,7 +76,7 @@ public final class SimulateCommand implements Callable<Integer> {
             out.printf("%d timers armed, %d decisions %s, %d messages sent, %d coupons worth %s%n",
                     outcome.timersArmed(), outcome.decisions().size(), outcomes, outcome.sends().size(),
                     outcome.coupons().size(), spend.toPlainString());
-            out.printf("wrote %s/{users,ops,quarantine,decisions,sends,coupons}.jsonl%n", dir);
+            out.printf("wrote %s/{users,ops,quarantine,decisions,sends,coupons,conversions}.jsonl (./winback report --out %s)%n", dir, dir);
             out.flush();
         }
     }

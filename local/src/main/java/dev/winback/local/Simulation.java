@@ -127,6 +127,8 @@ public final class Simulation {
 
         Outcome outcome = outcome(lines, reports, quarantine, store, timers, channels, ledgers);
         SimulationFiles.write(outDir, outcome, quarantine);
+        // C7: the trace's orders attributed to the run's touches (sent and holdout decisions).
+        ConversionFiles.write(outDir, trace, outcome.decisions(), policy, wallClock.instant());
         return outcome;
     }
 

@@ -21,7 +21,7 @@ import java.util.Set;
 final class SimulationFiles {
 
     static final Set<String> FILES = Set.of("users.jsonl", "ops.jsonl", "quarantine.jsonl", "decisions.jsonl",
-            "sends.jsonl", "coupons.jsonl");
+            "sends.jsonl", "coupons.jsonl", ConversionFiles.CONVERSIONS);
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code ./winback}: run Winback on a laptop, no AWS account and no Docker needed. */
 @Command(name = "winback", mixinStandardHelpOptions = true, version = "winback 0.1.0",
         description = "Serverless user recall engine: local demo and simulation.",
-        subcommands = {DemoCommand.class, SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SimulateCommand.class, ReportCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class WinbackCommand {
 
     public static void main(String[] args) {
