@@ -26,6 +26,8 @@ public interface IngestMetrics {
                 metrics.addMetric("StateWrites", report.writes(), MetricUnit.COUNT);
                 metrics.addMetric("WriteConflicts", report.conflicts(), MetricUnit.COUNT);
                 metrics.addMetric("RetriedRecords", report.failedSequenceNumbers().size(), MetricUnit.COUNT);
+                metrics.addMetric("SegmentChanges", report.segmentChanges().size(), MetricUnit.COUNT);
+                metrics.addMetric("SegmentEvaluationFailures", report.segmentFailures(), MetricUnit.COUNT);
             } finally {
                 metrics.flush();
             }

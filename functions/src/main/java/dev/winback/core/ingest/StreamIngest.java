@@ -8,6 +8,7 @@ import dev.winback.core.policy.Policy;
 import dev.winback.core.recall.Timer;
 import dev.winback.core.recall.TimerRule;
 import dev.winback.core.recall.TimerScheduler;
+import dev.winback.core.segments.SegmentChange;
 import dev.winback.core.state.OpsState;
 import dev.winback.core.state.SegmentRules;
 import dev.winback.core.state.StateCodec;
@@ -109,7 +110,9 @@ public final class StreamIngest {
                 bySubject.size(),
                 results.stream().mapToInt(SubjectResult::writes).sum(),
                 results.stream().mapToInt(SubjectResult::conflicts).sum(),
-                List.copyOf(failed));
+                List.copyOf(failed),
+                results.stream().flatMap(r -> r.segmentChanges().stream()).toList(),
+                results.stream().mapToInt(SubjectResult::segmentFailures).sum());
     }
 
     /**
@@ -208,7 +211,8 @@ public final class StreamIngest {
             }
             switch (outcome) {
                 case SAVED -> {
-                    return new SubjectResult(applied.applied, applied.duplicates, 1, conflicts, List.of());
+                    return new SubjectResult(applied.applied, applied.duplicates, 1, conflicts, List.of(),
+                            applied.segmentChanges, applied.segmentFailures);
                 }
                 case CONFLICT -> {
                     conflicts++;
@@ -257,13 +261,18 @@ public final class StreamIngest {
             applied++;
         }
         if (applied == 0) {
-            return new Applied(null, 0, duplicates, List.of());
+            return new Applied(null, 0, duplicates, List.of(), List.of(), 0);
         }
         Set<String> tags = Set.of();
         List<Timer> newTimers = List.of();
         StoredState.CohortEntry cohort = null;
+        List<SegmentChange> segmentChanges = List.of();
+        int segmentFailures = 0;
         if (subject instanceof UserState user) {
-            user.tags = SegmentRules.tags(user, user.lastSeenAt, policy);
+            SegmentRules.Segmentation segments = SegmentRules.segment(user, user.lastSeenAt, policy);
+            segmentChanges = SegmentChange.between(user.userId, user.tags, segments.tags(), user.lastSeenAt);
+            segmentFailures = segments.failures();
+            user.tags = segments.tags();
             user.dormantFrom = SegmentRules.dormantFrom(user, user.dormantFrom, policy);
             tags = user.tags;
             newTimers = newTimers(user, enteredBefore);
@@ -271,7 +280,7 @@ public final class StreamIngest {
         }
         long version = current == null ? 1 : current.version() + 1;
         StoredState next = new StoredState(key, version, newHighWater, StateCodec.toBytes(subject), tags, cohort);
-        return new Applied(next, applied, duplicates, newTimers);
+        return new Applied(next, applied, duplicates, newTimers, segmentChanges, segmentFailures);
     }
 
     private static Map<String, Instant> watchedEntries(Subject subject) {
@@ -318,11 +327,17 @@ public final class StreamIngest {
     private record Pending(StreamRecord record, BehaviorEvent event) {
     }
 
-    private record Applied(StoredState next, int applied, int duplicates, List<Timer> timers) {
+    private record Applied(StoredState next, int applied, int duplicates, List<Timer> timers,
+                           List<SegmentChange> segmentChanges, int segmentFailures) {
     }
 
     private record SubjectResult(int applied, int duplicates, int writes, int conflicts,
-                                 List<String> failedSequenceNumbers) {
+                                 List<String> failedSequenceNumbers, List<SegmentChange> segmentChanges,
+                                 int segmentFailures) {
+
+        SubjectResult(int applied, int duplicates, int writes, int conflicts, List<String> failedSequenceNumbers) {
+            this(applied, duplicates, writes, conflicts, failedSequenceNumbers, List.of(), 0);
+        }
 
         static SubjectResult failed(List<Pending> events) {
             return new SubjectResult(0, 0, 0, 0, events.stream().map(p -> p.record.sequenceNumber()).toList());

@@ -54,7 +54,22 @@ public record Policy(ZoneId timeZone, Ingest ingest, Recall recall, Dormancy dor
                            List<String> channels, int indexShards, Map<String, String> messages) {
     }
 
-    public record Segments(BigDecimal highValueSpend90d, int highFrequencyOrders30d) {
+    /**
+     * C2 thresholds of the built-in tags, and {@code custom}: tag name → a CEL expression over the
+     * user's state that must be {@code bool} (see {@code dev.winback.core.segments.SegmentFacts} for the
+     * variables). Optional: absent means no custom tags. Checked and compiled when the policy loads.
+     */
+    public record Segments(BigDecimal highValueSpend90d, int highFrequencyOrders30d, Map<String, String> custom) {
+
+        public Segments {
+            custom = custom == null ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(custom));
+        }
+
+        /** Built-in thresholds only, no custom tags. */
+        public Segments(BigDecimal highValueSpend90d, int highFrequencyOrders30d) {
+            this(highValueSpend90d, highFrequencyOrders30d, Map.of());
+        }
     }
 
     public record Scenario(Duration delay, List<Reward> rewards) {

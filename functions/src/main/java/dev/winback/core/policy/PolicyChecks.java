@@ -1,5 +1,7 @@
 package dev.winback.core.policy;
 
+import dev.winback.core.segments.CustomSegments;
+import dev.winback.core.segments.SegmentExpressionException;
 import java.math.BigDecimal;
 
 /** Range checks that the YAML types alone cannot express. */
@@ -87,9 +89,20 @@ final class PolicyChecks {
         require(p.dormancy().threshold() >= 0, source, "dormancy.threshold", "must not be negative");
         require(p.segments().highValueSpend90d().compareTo(BigDecimal.ZERO) >= 0, source,
                 "segments.highValueSpend90d", "must not be negative");
+        checkCustomSegments(p.segments().custom(), source);
         require(p.attribution().holdout() >= 0 && p.attribution().holdout() < 1, source,
                 "attribution.holdout", "must be in [0, 1)");
         require(p.geo().k() >= 1, source, "geo.k", "must be at least 1");
+    }
+
+    /** C2: every custom segment's name and CEL expression, compiled and type-checked now (and cached). */
+    private static void checkCustomSegments(java.util.Map<String, String> custom, String source) {
+        try {
+            CustomSegments.of(custom);
+        } catch (SegmentExpressionException e) {
+            String setting = e.segment() == null ? "segments.custom" : "segments.custom." + e.segment();
+            throw new PolicyException(source + ": setting '" + setting + "' " + e.detail(), e);
+        }
     }
 
     private static void present(String source, String setting, Object value) {

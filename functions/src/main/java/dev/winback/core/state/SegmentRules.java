@@ -1,20 +1,28 @@
 package dev.winback.core.state;
 
 import dev.winback.core.policy.Policy;
+import dev.winback.core.segments.BuiltInTags;
+import dev.winback.core.segments.CustomSegments;
+import dev.winback.core.segments.SegmentFacts;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-/** C2: the built-in segment tags, recomputed from user state after every applied batch. */
+/**
+ * C2: the segment tags, recomputed from user state after every applied batch: the built-in ones
+ * and the policy's custom ones ({@code segments.custom}, CEL expressions over {@link SegmentFacts}).
+ */
 public final class SegmentRules {
 
-    public static final String NEW_NO_ORDER = "new_no_order";
-    public static final String HIGH_VALUE = "high_value";
-    public static final String HIGH_FREQUENCY = "high_frequency";
-    public static final String DORMANT = "dormant";
+    public static final String NEW_NO_ORDER = BuiltInTags.NEW_NO_ORDER;
+    public static final String HIGH_VALUE = BuiltInTags.HIGH_VALUE;
+    public static final String HIGH_FREQUENCY = BuiltInTags.HIGH_FREQUENCY;
+    public static final String DORMANT = BuiltInTags.DORMANT;
 
     /** The longest window any rule looks back over; older day buckets are dropped. */
     public static final int LONGEST_WINDOW_DAYS = 90;
@@ -25,6 +33,18 @@ public final class SegmentRules {
 
     /** @param now the end of every rolling window (the newest event time the state has seen) */
     public static SortedSet<String> tags(UserState user, Instant now, Policy policy) {
+        return segment(user, now, policy).tags();
+    }
+
+    /**
+     * The user's tags, and how many custom segment expressions failed for this user at run time
+     * (their tags are left off; a failure never fails the write).
+     */
+    public record Segmentation(SortedSet<String> tags, int failures) {
+    }
+
+    /** @param now the end of every rolling window (the newest event time the state has seen) */
+    public static Segmentation segment(UserState user, Instant now, Policy policy) {
         SortedSet<String> tags = new TreeSet<>();
         LocalDate today = UserState.day(now, policy);
         if (user.registeredAt != null && user.orders == 0) {
@@ -46,10 +66,37 @@ public final class SegmentRules {
         if (orders30 >= policy.segments().highFrequencyOrders30d() && orders30 > 0) {
             tags.add(HIGH_FREQUENCY);
         }
-        if (loginsInWindow(user, today, policy) <= policy.dormancy().threshold()) {
+        int logins = loginsInWindow(user, today, policy);
+        if (logins <= policy.dormancy().threshold()) {
             tags.add(DORMANT);
         }
-        return tags;
+        CustomSegments custom = CustomSegments.of(policy.segments().custom());
+        if (custom.isEmpty()) {
+            return new Segmentation(tags, 0);
+        }
+        SegmentFacts facts = facts(user, today, spend90, orders30, logins, List.copyOf(tags), policy);
+        int failures = custom.evaluate(facts, tags);
+        return new Segmentation(tags, failures);
+    }
+
+    /** What custom segment expressions see of the user (the variables are documented on SegmentFacts). */
+    static SegmentFacts facts(UserState user, LocalDate today, BigDecimal spend90, int orders30, int logins,
+                              List<String> builtInTags, Policy policy) {
+        long cartItems = 0;
+        for (CartLine line : user.cart) {
+            cartItems += line.quantity();
+        }
+        Session session = user.session;
+        return new SegmentFacts(user.orders, user.ordersCompleted, user.couponsUsed, user.spend.doubleValue(),
+                spend90.doubleValue(), orders30, user.cartValue().doubleValue(), cartItems, logins,
+                daysAgo(user.registeredAt, today, policy), daysAgo(user.lastOrderAt, today, policy),
+                daysAgo(user.lastLoginAt, today, policy), session == null ? 0 : session.pagesViewed,
+                session != null && session.leftApp, builtInTags, user.profile, user.consent);
+    }
+
+    /** Whole days from {@code at} to {@code today} in the policy's time zone; -1 when unknown, 0 when ahead. */
+    private static long daysAgo(Instant at, LocalDate today, Policy policy) {
+        return at == null ? -1 : Math.max(0, ChronoUnit.DAYS.between(UserState.day(at, policy), today));
     }
 
     /** B1: logins over the rolling dormancy window ending on {@code today}. */
