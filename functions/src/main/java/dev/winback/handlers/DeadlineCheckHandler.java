@@ -8,6 +8,8 @@ import dev.winback.core.recall.DeadlineCheck;
 import dev.winback.core.recall.Decision;
 import dev.winback.core.recall.Timer;
 import dev.winback.core.recall.TimerMessage;
+import dev.winback.core.scenario.ScenarioCheck;
+import dev.winback.core.scenario.ScenarioTimers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,15 +27,22 @@ public final class DeadlineCheckHandler implements RequestHandler<SQSEvent, SQSB
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineCheckHandler.class);
 
     private final DeadlineCheck check;
+    private final ScenarioCheck scenarios;
     private final Clock clock;
     private final DecisionMetrics metrics;
 
     public DeadlineCheckHandler() {
-        this(Wiring.fromEnvironment().deadlineCheck(), Clock.systemUTC(), DecisionMetrics.emf());
+        this(Wiring.fromEnvironment());
     }
 
-    public DeadlineCheckHandler(DeadlineCheck check, Clock clock, DecisionMetrics metrics) {
+    private DeadlineCheckHandler(Wiring wiring) {
+        this(wiring.deadlineCheck(), wiring.scenarioCheck(), Clock.systemUTC(), DecisionMetrics.emf());
+    }
+
+    /** @param scenarios the check for scenario timers (C3) that share the timer queue with deadlines */
+    public DeadlineCheckHandler(DeadlineCheck check, ScenarioCheck scenarios, Clock clock, DecisionMetrics metrics) {
         this.check = check;
+        this.scenarios = scenarios;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -46,7 +55,8 @@ public final class DeadlineCheckHandler implements RequestHandler<SQSEvent, SQSB
             for (SQSEvent.SQSMessage message : event.getRecords()) {
                 try {
                     Timer timer = TimerMessage.fromJson(message.getBody());
-                    Optional<Decision> decision = check.check(timer, clock.instant());
+                    Optional<Decision> decision = ScenarioTimers.isScenario(timer)
+                            ? scenarios.check(timer, clock.instant()) : check.check(timer, clock.instant());
                     decision.ifPresent(decided::add);
                     LOG.info("timer {} for page {}: {}", timer.id(), timer.page(),
                             decision.map(d -> d.outcome().wireName() + " " + d.reasons()).orElse("no longer current"));

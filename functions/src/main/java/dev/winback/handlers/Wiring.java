@@ -3,6 +3,8 @@ package dev.winback.handlers;
 import dev.winback.adapters.ChannelNotifier;
 import dev.winback.adapters.DelayRoutedTimerScheduler;
 import dev.winback.adapters.DynamoDormantCohort;
+import dev.winback.adapters.DynamoRewardChoices;
+import dev.winback.adapters.DynamoRewardStats;
 import dev.winback.adapters.S3ContentMailbox;
 import dev.winback.adapters.SchedulerReminderDeferral;
 import dev.winback.adapters.SecretsManagerWeComCredentials;
@@ -35,6 +37,7 @@ import dev.winback.core.policy.PolicyLoader;
 import dev.winback.core.recall.DeadlineCheck;
 import dev.winback.core.recall.Recaller;
 import dev.winback.core.recall.TimerScheduler;
+import dev.winback.core.scenario.ScenarioCheck;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -78,14 +81,42 @@ public final class Wiring {
     public StreamIngest streamIngest() {
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        TimerScheduler timers = timerScheduler(sqs);
+        return new StreamIngest(policy, new DynamoStateStore(dynamo, required("STATE_TABLE")),
+                new SqsQuarantine(sqs, required("QUARANTINE_QUEUE_URL")), Clock.systemUTC(), WRITE_PARALLELISM, timers);
+    }
+
+    /**
+     * DeadlineCheckFunction's scenario timers (C3/C4): the same ledgers and channels as recalls, the
+     * reward counters in the ledger table, and the timer scheduler to wait out quiet hours.
+     */
+    public ScenarioCheck scenarioCheck() {
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        SnsClient sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        String ledger = required("LEDGER_TABLE");
+        return new ScenarioCheck(policy, new ScenarioCheck.Ports(new DynamoStateStore(dynamo, required("STATE_TABLE")),
+                new DynamoDecisionLog(dynamo, ledger), timerScheduler(SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build()),
+                new DynamoRewardStats(dynamo, ledger), new DynamoRewardChoices(dynamo, ledger),
+                new SnsOptOutList(sns, OPT_OUT_CACHE, Clock.systemUTC()), new DynamoContactHistory(dynamo, ledger),
+                new DynamoCouponLedger(dynamo, ledger), new DynamoSendLedger(dynamo, ledger),
+                scenarioChannels(dynamo, sns, ledger), new SnsCouponPublisher(sns, required("COUPONS_TOPIC_ARN"))));
+    }
+
+    /** Push and SMS through SNS, the in-app inbox in the ledger table. */
+    private Notifier scenarioChannels(DynamoDbClient dynamo, SnsClient sns, String ledger) {
+        SnsNotifier snsNotifier = new SnsNotifier(sns, required("NOTIFICATIONS_TOPIC_ARN"), optional("SMS_SENDER_ID"));
+        return new ChannelNotifier(Map.of("push", snsNotifier, "sms", snsNotifier,
+                "inbox", new dev.winback.adapters.DynamoInbox(dynamo, ledger, Clock.systemUTC())));
+    }
+
+    /** Deadlines up to the policy's threshold as SQS message timers, longer ones as Scheduler at() schedules. */
+    private TimerScheduler timerScheduler(SqsClient sqs) {
         SchedulerClient scheduler = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        TimerScheduler timers = new DelayRoutedTimerScheduler(
+        return new DelayRoutedTimerScheduler(
                 new SqsTimerScheduler(sqs, required("TIMER_QUEUE_URL")),
                 new EventBridgeTimerScheduler(scheduler, required("SCHEDULE_GROUP"), required("TIMER_QUEUE_ARN"),
                         required("SCHEDULER_ROLE_ARN"), required("SCHEDULE_DLQ_ARN")),
                 policy.recall().timerQueueMaxDelay());
-        return new StreamIngest(policy, new DynamoStateStore(dynamo, required("STATE_TABLE")),
-                new SqsQuarantine(sqs, required("QUARANTINE_QUEUE_URL")), Clock.systemUTC(), WRITE_PARALLELISM, timers);
     }
 
     /** DeadlineCheckFunction: reads state, keeps its ledgers and decisions, sends through SNS. */

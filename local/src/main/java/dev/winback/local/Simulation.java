@@ -25,7 +25,9 @@ import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
 import dev.winback.core.dormancy.DormantReminders;
 import dev.winback.core.dormancy.ReminderMessage;
+import dev.winback.adapters.InMemoryRewardStats;
 import dev.winback.core.recall.Delivery;
+import dev.winback.core.scenario.ScenarioCheck;
 import dev.winback.handlers.DeadlineCheckHandler;
 import dev.winback.handlers.DormantScanHandler;
 import dev.winback.handlers.DormantShardHandler;
@@ -99,8 +101,11 @@ public final class Simulation {
         IngestHandler ingest = new IngestHandler(
                 new StreamIngest(policy, store, quarantine, wallClock, 1, timers), reports::add);
         Recaller recaller = new Recaller(policy, channels, ledgers, ledgers, ledgers, channels, channels);
+        InMemoryRewardStats rewards = new InMemoryRewardStats();
+        ScenarioCheck scenarios = new ScenarioCheck(policy, new ScenarioCheck.Ports(store, channels, timers, rewards,
+                rewards, channels, ledgers, ledgers, ledgers, channels, channels));
         DeadlineCheckHandler deadlines = new DeadlineCheckHandler(
-                new DeadlineCheck(policy, store, recaller, channels), clock, DecisionMetrics.none());
+                new DeadlineCheck(policy, store, recaller, channels), scenarios, clock, DecisionMetrics.none());
         List<ReminderMessage.ShardTask> shardQueue = new ArrayList<>();
         VirtualDeferrals deferrals = new VirtualDeferrals();
         DormantScanHandler scan = new DormantScanHandler(policy, (runDay, shards) -> {

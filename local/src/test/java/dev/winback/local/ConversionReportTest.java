@@ -159,14 +159,17 @@ class ConversionReportTest {
         assertTrue(dormant.path("sends").asInt() > 0);
         assertEquals(0, dormant.path("conversions").asInt()); // the trace's orders are weeks before the reminders
         assertEquals(0, row(report, "reward", "none").path("conversions").asInt());
-        assertTrue(report.path("by").path("scenario").isEmpty());
+        // new_no_order fired for Alice (capped: her recall came first) and Carol (in its holdout): nothing sent.
+        JsonNode scenario = report.path("by").path("scenario").get(0);
+        assertEquals("new_no_order", scenario.path("value").asText());
+        assertEquals(0, scenario.path("sends").asInt());
 
         Run table = winback("report", "--out", out.toString());
         assertEquals(0, table.exit(), table.err());
         assertTrue(table.out().contains("by trigger"), table.out());
         assertTrue(table.out().contains("by channel"), table.out());
         assertTrue(table.out().contains("by reward"), table.out());
-        assertFalse(table.out().contains("by scenario"), "no scenario breakdown without scenarios");
+        assertTrue(table.out().contains("by scenario"), "the new_no_order scenario fired");
         String deadlineLine = table.out().lines().filter(l -> l.startsWith("deadline ")).findFirst().orElseThrow();
         assertTrue(deadlineLine.matches("deadline\\s+3\\s+3\\s+100\\.0%\\s+6\\s+305\\.50\\s+6\\.80\\s+43\\.93\\s+.*"), deadlineLine);
     }

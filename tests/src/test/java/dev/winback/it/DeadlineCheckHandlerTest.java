@@ -75,7 +75,11 @@ class DeadlineCheckHandlerTest {
                 new DynamoCouponLedger(dynamo, ledger), new DynamoSendLedger(dynamo, ledger),
                 new SnsNotifier(sns, notifications[0], null), new SnsCouponPublisher(sns, coupons[0]));
         handler = new DeadlineCheckHandler(new DeadlineCheck(policy, new DynamoStateStore(dynamo, state), recaller,
-                new DynamoDecisionLog(dynamo, ledger)), DECISION_TIME, DecisionMetrics.none());
+                new DynamoDecisionLog(dynamo, ledger)),
+                Fixtures.scenarioCheck(policy, dynamo, state, ledger,
+                        new dev.winback.adapters.SqsTimerScheduler(sqs, Fixtures.queue(sqs, "timers")),
+                        new SnsNotifier(sns, notifications[0], null), new SnsCouponPublisher(sns, coupons[0])),
+                DECISION_TIME, DecisionMetrics.none());
     }
 
     @Test

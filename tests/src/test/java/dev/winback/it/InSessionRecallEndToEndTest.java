@@ -66,8 +66,10 @@ class InSessionRecallEndToEndTest {
                 new DynamoCouponLedger(dynamo, ledger), new DynamoSendLedger(dynamo, ledger),
                 new SnsNotifier(sns, notifications[0], null), new SnsCouponPublisher(sns, coupons[0]));
         DeadlineCheckHandler check = new DeadlineCheckHandler(new DeadlineCheck(policy,
-                new DynamoStateStore(dynamo, state), recaller, new DynamoDecisionLog(dynamo, ledger)), MORNING,
-                DecisionMetrics.none());
+                new DynamoStateStore(dynamo, state), recaller, new DynamoDecisionLog(dynamo, ledger)),
+                Fixtures.scenarioCheck(policy, dynamo, state, ledger, new SqsTimerScheduler(sqs, timerQueue),
+                        new SnsNotifier(sns, notifications[0], null), new SnsCouponPublisher(sns, coupons[0])),
+                MORNING, DecisionMetrics.none());
         SqsPoller timers = new SqsPoller(sqs, timerQueue, Fixtures.queueArn(sqs, timerQueue));
 
         ingest.handleRequest(Fixtures.kinesisEvent("kinesis-batch.json"), new LocalContext("IngestFunction"));

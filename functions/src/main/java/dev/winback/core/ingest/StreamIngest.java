@@ -6,6 +6,8 @@ import dev.winback.core.event.EventDecoder;
 import dev.winback.core.dormancy.DormantCohorts;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.recall.Timer;
+import dev.winback.core.scenario.ScenarioStrategy;
+import dev.winback.core.scenario.ScenarioTimers;
 import dev.winback.core.recall.TimerRule;
 import dev.winback.core.recall.TimerScheduler;
 import dev.winback.core.segments.SegmentChange;
@@ -50,6 +52,7 @@ public final class StreamIngest {
     private final Clock clock;
     private final int parallelism;
     private final TimerScheduler timers;
+    private final java.util.Collection<ScenarioStrategy> scenarios;
 
     /** Ingest without deadline timers (benchmarks, state-only replays). */
     public StreamIngest(Policy policy, StateStore store, Quarantine quarantine, Clock clock, int parallelism) {
@@ -64,6 +67,7 @@ public final class StreamIngest {
                         TimerScheduler timers) {
         this.timers = timers;
         this.policy = policy;
+        this.scenarios = ScenarioStrategy.allOf(policy).values();
         this.decoder = new EventDecoder(policy.ingest().maxRecordBytes(), policy.ingest().maxFutureSkew());
         this.store = store;
         this.quarantine = quarantine;
@@ -239,6 +243,7 @@ public final class StreamIngest {
     private Applied applyEvents(String key, List<Pending> events, StoredState current) {
         Subject subject = current == null ? newSubject(key) : StateCodec.fromBytes(current.body(), typeOf(key));
         Map<String, Instant> enteredBefore = watchedEntries(subject);
+        Instant registeredBefore = subject instanceof UserState user ? user.registeredAt : null;
         String highWater = current == null ? null : current.highWater();
         String newHighWater = highWater;
         int applied = 0;
@@ -276,6 +281,11 @@ public final class StreamIngest {
             user.dormantFrom = SegmentRules.dormantFrom(user, user.dormantFrom, policy);
             tags = user.tags;
             newTimers = newTimers(user, enteredBefore);
+            if (user.registeredAt != null && !user.registeredAt.equals(registeredBefore)) {
+                // C3: a scenario that starts at registration (new_no_order: 30 min later) is armed now.
+                newTimers = new ArrayList<>(newTimers);
+                newTimers.addAll(ScenarioTimers.onRegistration(scenarios, user));
+            }
             cohort = DormantCohorts.entry(user, policy);
         }
         long version = current == null ? 1 : current.version() + 1;

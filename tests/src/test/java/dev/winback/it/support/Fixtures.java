@@ -149,4 +149,21 @@ public final class Fixtures {
                 p.scenarios(), p.messaging(), new dev.winback.core.policy.Policy.Attribution(p.attribution().window(), 0),
                 p.geo());
     }
+
+    /**
+     * The scenario check (C3/C4) on the same tables and channels as a test's deadline check, for
+     * handlers that receive both kinds of timer. Scenario timers wait out quiet hours on {@code timers}.
+     */
+    public static dev.winback.core.scenario.ScenarioCheck scenarioCheck(dev.winback.core.policy.Policy policy,
+            DynamoDbClient dynamo, String stateTable, String ledgerTable, dev.winback.core.recall.TimerScheduler timers,
+            dev.winback.core.recall.Notifier notifier, dev.winback.core.recall.CouponPublisher wallet) {
+        return new dev.winback.core.scenario.ScenarioCheck(policy, new dev.winback.core.scenario.ScenarioCheck.Ports(
+                new dev.winback.adapters.DynamoStateStore(dynamo, stateTable),
+                new dev.winback.adapters.DynamoDecisionLog(dynamo, ledgerTable), timers,
+                new dev.winback.adapters.DynamoRewardStats(dynamo, ledgerTable),
+                new dev.winback.adapters.DynamoRewardChoices(dynamo, ledgerTable), phone -> false,
+                new dev.winback.adapters.DynamoContactHistory(dynamo, ledgerTable),
+                new dev.winback.adapters.DynamoCouponLedger(dynamo, ledgerTable),
+                new dev.winback.adapters.DynamoSendLedger(dynamo, ledgerTable), notifier, wallet));
+    }
 }
