@@ -82,7 +82,8 @@ public final class Simulation {
     public record Outcome(int lines, int received, int applied, int duplicates, int writes,
                           Map<String, Integer> quarantinedByReason, Map<String, UserState> users,
                           Map<String, OpsState> ops, int timersArmed, List<Decision> decisions,
-                          List<RecordingChannels.Sent> sends, List<InMemoryRecallLedgers.IssuedCoupon> coupons) {
+                          List<RecordingChannels.Sent> sends, List<InMemoryRecallLedgers.IssuedCoupon> coupons,
+                          int rewardConversions) {
 
         public int quarantined() {
             return quarantinedByReason.values().stream().mapToInt(Integer::intValue).sum();
@@ -116,7 +117,9 @@ public final class Simulation {
         DormantShardHandler shards = new DormantShardHandler(new DormantReminders(policy, store.cohortIndex(), store,
                 Optional::empty, channels, ledgers, new Delivery(ledgers, channels), channels, deferrals), clock);
 
-        Replay replay = new Replay(trace, ingest, deadlines, timers, clock, new Scans(scan, shards, shardQueue, deferrals));
+        OnlineConversions learning = new OnlineConversions(policy, channels, ledgers, rewards);
+        Replay replay = new Replay(trace, ingest, deadlines, timers, clock, new Scans(scan, shards, shardQueue, deferrals),
+                learning);
         int lines = 0;
         try (BufferedReader reader = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -130,7 +133,7 @@ public final class Simulation {
         }
         replay.finish(until);
 
-        Outcome outcome = outcome(lines, reports, quarantine, store, timers, channels, ledgers);
+        Outcome outcome = outcome(lines, reports, quarantine, store, timers, channels, ledgers, learning.counted());
         SimulationFiles.write(outDir, outcome, quarantine);
         // C7: the trace's orders attributed to the run's touches (sent and holdout decisions).
         ConversionFiles.write(outDir, trace, outcome.decisions(), policy, wallClock.instant());
@@ -149,12 +152,14 @@ public final class Simulation {
         private final VirtualTimers timers;
         private final VirtualClock clock;
         private final Scans scans;
+        private final OnlineConversions learning;
         private final LocalContext ingestContext = new LocalContext("IngestFunction");
         private final LocalContext checkContext = new LocalContext("DeadlineCheckFunction");
         private List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>();
 
         Replay(Path trace, IngestHandler ingest, DeadlineCheckHandler deadlines, VirtualTimers timers, VirtualClock clock,
-               Scans scans) {
+               Scans scans, OnlineConversions learning) {
+            this.learning = learning;
             this.trace = trace;
             this.ingest = ingest;
             this.deadlines = deadlines;
@@ -170,6 +175,7 @@ public final class Simulation {
                 scans.startAt(at);
                 runScheduledBefore(at);
                 clock.advanceTo(at);
+                learning.onEvent(event, at);
             }
             batch.add(record(lineNumber, line));
             if (batch.size() == batchSize || entersWatchedPage(event)) {
@@ -342,7 +348,7 @@ public final class Simulation {
 
     private static Outcome outcome(int lines, List<IngestReport> reports, CollectingQuarantine quarantine,
                                    InMemoryStateStore store, VirtualTimers timers, RecordingChannels channels,
-                                   InMemoryRecallLedgers ledgers) {
+                                   InMemoryRecallLedgers ledgers, int rewardConversions) {
         Map<String, Integer> byReason = new TreeMap<>();
         quarantine.records().forEach(q -> byReason.merge(q.reason().code(), 1, Integer::sum));
         Map<String, UserState> users = new TreeMap<>();
@@ -360,7 +366,8 @@ public final class Simulation {
                 reports.stream().mapToInt(IngestReport::applied).sum(),
                 reports.stream().mapToInt(IngestReport::duplicates).sum(),
                 reports.stream().mapToInt(IngestReport::writes).sum(),
-                byReason, users, ops, timers.armedCount(), channels.decisions(), channels.sent(), ledgers.coupons());
+                byReason, users, ops, timers.armedCount(), channels.decisions(), channels.sent(), ledgers.coupons(),
+                rewardConversions);
     }
 
     /** The simulation's clock: moves only forward, to event times and timer due times. */
