@@ -2,7 +2,6 @@ package dev.winback.core.state;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * What every stored subject (a user, a zone, a merchant) shares: the fingerprints of its most recent
@@ -71,10 +70,5 @@ public abstract class Subject {
             packed[at + i] = (byte) value;
             value >>>= 8;
         }
-    }
-
-    @Override
-    public String toString() {
-        return getClass().getSimpleName() + Arrays.toString(new int[] {rememberedEvents()});
     }
 }
