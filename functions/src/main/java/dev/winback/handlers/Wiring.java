@@ -62,6 +62,13 @@ public final class Wiring {
 
     private final Policy policy;
     private final Function<String, String> environment;
+    // One client of each kind per execution environment, however many collaborators use it: a
+    // function wiring both its checks (DeadlineCheckFunction) pays each client's start-up once.
+    private DynamoDbClient dynamo;
+    private SqsClient sqs;
+    private SnsClient sns;
+    private SchedulerClient scheduler;
+    private SnsOptOutList optOuts;
 
     public Wiring(Policy policy, Function<String, String> environment) {
         this.policy = policy;
@@ -79,8 +86,8 @@ public final class Wiring {
 
     /** IngestFunction: state table, quarantine queue, and timers (SQS for short, Scheduler for long). */
     public StreamIngest streamIngest() {
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        DynamoDbClient dynamo = dynamo();
+        SqsClient sqs = sqs();
         TimerScheduler timers = timerScheduler(sqs);
         return new StreamIngest(policy, new DynamoStateStore(dynamo, required("STATE_TABLE")),
                 new SqsQuarantine(sqs, required("QUARANTINE_QUEUE_URL")), Clock.systemUTC(), WRITE_PARALLELISM, timers);
@@ -91,13 +98,13 @@ public final class Wiring {
      * reward counters in the ledger table, and the timer scheduler to wait out quiet hours.
      */
     public ScenarioCheck scenarioCheck() {
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        SnsClient sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        DynamoDbClient dynamo = dynamo();
+        SnsClient sns = sns();
         String ledger = required("LEDGER_TABLE");
         return new ScenarioCheck(policy, new ScenarioCheck.Ports(new DynamoStateStore(dynamo, required("STATE_TABLE")),
-                new DynamoDecisionLog(dynamo, ledger), timerScheduler(SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build()),
+                new DynamoDecisionLog(dynamo, ledger), timerScheduler(sqs()),
                 new DynamoRewardStats(dynamo, ledger), new DynamoRewardChoices(dynamo, ledger),
-                new SnsOptOutList(sns, OPT_OUT_CACHE, Clock.systemUTC()), new DynamoContactHistory(dynamo, ledger),
+                optOuts(), new DynamoContactHistory(dynamo, ledger),
                 new DynamoCouponLedger(dynamo, ledger), new DynamoSendLedger(dynamo, ledger),
                 scenarioChannels(dynamo, sns, ledger), new SnsCouponPublisher(sns, required("COUPONS_TOPIC_ARN"))));
     }
@@ -111,7 +118,7 @@ public final class Wiring {
 
     /** Deadlines up to the policy's threshold as SQS message timers, longer ones as Scheduler at() schedules. */
     private TimerScheduler timerScheduler(SqsClient sqs) {
-        SchedulerClient scheduler = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        SchedulerClient scheduler = scheduler();
         return new DelayRoutedTimerScheduler(
                 new SqsTimerScheduler(sqs, required("TIMER_QUEUE_URL")),
                 new EventBridgeTimerScheduler(scheduler, required("SCHEDULE_GROUP"), required("TIMER_QUEUE_ARN"),
@@ -121,12 +128,12 @@ public final class Wiring {
 
     /** DeadlineCheckFunction: reads state, keeps its ledgers and decisions, sends through SNS. */
     public DeadlineCheck deadlineCheck() {
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        SnsClient sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        DynamoDbClient dynamo = dynamo();
+        SnsClient sns = sns();
         String ledger = required("LEDGER_TABLE");
         String senderId = optional("SMS_SENDER_ID");
         Recaller recaller = new Recaller(policy,
-                new SnsOptOutList(sns, OPT_OUT_CACHE, Clock.systemUTC()),
+                optOuts(),
                 new DynamoContactHistory(dynamo, ledger),
                 new DynamoCouponLedger(dynamo, ledger),
                 new DynamoSendLedger(dynamo, ledger),
@@ -142,7 +149,7 @@ public final class Wiring {
 
     /** DormantScanFunction: only the shard queue. */
     public dev.winback.core.dormancy.ShardTasks shardTasks() {
-        SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        SqsClient sqs = sqs();
         return new dev.winback.adapters.SqsShardTasks(sqs, required("SCAN_SHARD_QUEUE_URL"));
     }
 
@@ -154,9 +161,9 @@ public final class Wiring {
      * and every reminder channel — WeCom only when its secret is configured, email only with a sender.
      */
     public DormantReminders dormantReminders() {
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        SnsClient sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        SchedulerClient scheduler = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        DynamoDbClient dynamo = dynamo();
+        SnsClient sns = sns();
+        SchedulerClient scheduler = scheduler();
         S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
         String state = required("STATE_TABLE");
         String ledger = required("LEDGER_TABLE");
@@ -178,12 +185,48 @@ public final class Wiring {
                 new DynamoStateStore(dynamo, state),
                 new S3ContentMailbox(s3, S3Presigner.builder().build(), required("CONTENT_BUCKET"),
                         required("CONTENT_PREFIX"), CONTENT_LINK_LIFETIME, Clock.systemUTC()),
-                new SnsOptOutList(sns, OPT_OUT_CACHE, Clock.systemUTC()),
+                optOuts(),
                 new DynamoContactHistory(dynamo, ledger),
                 new Delivery(new DynamoSendLedger(dynamo, ledger), new ChannelNotifier(channels)),
                 new DynamoDecisionLog(dynamo, ledger),
                 new SchedulerReminderDeferral(scheduler, required("SCHEDULE_GROUP"), required("REMINDER_QUEUE_ARN"),
                         required("SCHEDULER_ROLE_ARN"), required("SCHEDULE_DLQ_ARN")));
+    }
+
+    private DynamoDbClient dynamo() {
+        if (dynamo == null) {
+            dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return dynamo;
+    }
+
+    private SqsClient sqs() {
+        if (sqs == null) {
+            sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return sqs;
+    }
+
+    private SnsClient sns() {
+        if (sns == null) {
+            sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return sns;
+    }
+
+    private SchedulerClient scheduler() {
+        if (scheduler == null) {
+            scheduler = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return scheduler;
+    }
+
+    /** Shared so that both checks of one function answer from one opt-out cache. */
+    private SnsOptOutList optOuts() {
+        if (optOuts == null) {
+            optOuts = new SnsOptOutList(sns(), OPT_OUT_CACHE, Clock.systemUTC());
+        }
+        return optOuts;
     }
 
     private String optional(String name) {

@@ -50,9 +50,7 @@ public class IngestBenchmark {
     public void trace() {
         policy = PolicyLoader.defaults();
         List<List<StreamRecord>> batches = batches();
-        history = new InMemoryStateStore();
-        StreamIngest warm = new StreamIngest(policy, history, new CollectingQuarantine(), Clock.systemUTC(), 1);
-        batches.subList(0, batches.size() - 1).forEach(warm::ingest);
+        history = historyBefore(policy, batches);
         records = batches.getLast();
     }
 
@@ -74,6 +72,14 @@ public class IngestBenchmark {
         for (StreamRecord record : records) {
             blackhole.consume(JSON.readTree(record.data()));
         }
+    }
+
+    /** The state after every batch but the last: what the measured (last) batch meets. */
+    static InMemoryStateStore historyBefore(Policy policy, List<List<StreamRecord>> batches) {
+        InMemoryStateStore history = new InMemoryStateStore();
+        StreamIngest warm = new StreamIngest(policy, history, new CollectingQuarantine(), Clock.systemUTC(), 1);
+        batches.subList(0, batches.size() - 1).forEach(warm::ingest);
+        return history;
     }
 
     /**

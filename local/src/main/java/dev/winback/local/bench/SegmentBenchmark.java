@@ -68,9 +68,7 @@ public class SegmentBenchmark {
         policy = policy("three".equals(custom) ? THREE : Map.of());
         CustomSegments.of(policy.segments().custom()); // compiled once, as the policy loader does
         List<List<StreamRecord>> batches = IngestBenchmark.batches();
-        history = new InMemoryStateStore();
-        StreamIngest warm = new StreamIngest(policy, history, new CollectingQuarantine(), Clock.systemUTC(), 1);
-        batches.subList(0, batches.size() - 1).forEach(warm::ingest);
+        history = IngestBenchmark.historyBefore(policy, batches);
         records = batches.getLast();
     }
 
