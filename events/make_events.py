@@ -22,6 +22,10 @@ Files written (all deterministic, standard library only):
   sqs-dormant-shard.json        a Lambda SQS event for DormantShardFunction: one shard of that run
   sqs-deferred-reminder.json    a Lambda SQS event for DormantShardFunction: a reminder deferred past
                                 quiet hours, delivered to ReminderQueue by a one-time schedule
+  dynamodb-state-changes.json   a Lambda DynamoDB Streams event for SegmentChangesFunction: the state
+                                table's writes (NEW_AND_OLD_IMAGES, only the attributes the function
+                                reads): a new user, a user whose tags changed, one whose tags did not,
+                                and an ops subject
 
 Each record carries an expectation used by --check: "ok" (valid against the schema and
 accepted), "bad: <why>" (fails the schema), or "late: <why>" (valid against the schema but
@@ -713,6 +717,49 @@ def check_dormant_messages(name: str, messages: list[dict], event: dict) -> list
 
 # --------------------------------------------------------------------------- output & checks
 
+STATE_STREAM_ARN = ("arn:aws:dynamodb:us-east-1:123456789012:table/winback-dev-StateTable-1A2B3C4D5E6F/"
+                    "stream/2026-11-01T00:00:00.000")
+
+
+def state_change_event() -> dict:
+    """SegmentChangesFunction's input. Images carry pk, version and tags; the state body is left out."""
+    def image(pk: str, version: int, tags: list[str] | None) -> dict:
+        item = {"pk": {"S": pk}, "version": {"N": str(version)}}
+        if tags:
+            item["tags"] = {"SS": tags}
+        return item
+
+    writes = [  # (event, pk, old version/tags, new tags, at)
+        ("INSERT", "user#u-1001", None, ["new_no_order"], "2026-11-22T01:00:03Z"),
+        ("MODIFY", "user#u-1002", (7, ["dormant", "high_frequency"]), ["high_frequency", "high_value"],
+         "2026-11-22T01:03:01Z"),
+        ("MODIFY", "user#u-1003", (3, ["high_frequency"]), ["high_frequency"], "2026-11-22T01:03:31Z"),
+        ("MODIFY", "zone#zone-sh-01", (12, None), None, "2026-11-22T01:03:21Z"),
+    ]
+    records = []
+    for n, (name, pk, old, new_tags, at) in enumerate(writes):
+        change = {
+            "ApproximateCreationDateTime": int(ts(at).timestamp()),
+            "Keys": {"pk": {"S": pk}},
+            "NewImage": image(pk, (old[0] + 1) if old else 1, new_tags),
+            "SequenceNumber": str(4100000000000000000000 + n * 1000),
+            "SizeBytes": 180,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        }
+        if old:
+            change["OldImage"] = image(pk, old[0], old[1])
+        records.append({
+            "eventID": hashlib.md5(f"{pk}{at}".encode()).hexdigest(),
+            "eventName": name,
+            "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb",
+            "awsRegion": "us-east-1",
+            "dynamodb": change,
+            "eventSourceARN": STATE_STREAM_ARN,
+        })
+    return {"Records": records}
+
+
 def render() -> dict[str, tuple[str, list[tuple[bytes, str]]]]:
     """file name -> (text, [(payload bytes, expectation)]) for the behavior-event files; the timer
     files are in render_timers()."""
@@ -747,6 +794,7 @@ def render_timers() -> dict[str, tuple[str, list[str]]]:
         event = sqs_event(name, messages, queue_arn, sender)
         files[name] = (json.dumps(event, indent=2, ensure_ascii=False) + "\n",
                        check_dormant_messages(name, messages, event))
+    files["dynamodb-state-changes.json"] = (json.dumps(state_change_event(), indent=2) + "\n", [])
     scan = dormant_scan_payload() + "\n"
     files["scheduler-dormant-scan.json"] = (scan, check_scan_payload(scan))
     return files

@@ -109,11 +109,13 @@ public final class Wiring {
                 scenarioChannels(dynamo, sns, ledger), new SnsCouponPublisher(sns, required("COUPONS_TOPIC_ARN"))));
     }
 
-    /** Push and SMS through SNS, the in-app inbox in the ledger table. */
+    /** Push and SMS through SNS, the in-app inbox in the ledger table, ad audiences on their topic. */
     private Notifier scenarioChannels(DynamoDbClient dynamo, SnsClient sns, String ledger) {
         SnsNotifier snsNotifier = new SnsNotifier(sns, required("NOTIFICATIONS_TOPIC_ARN"), optional("SMS_SENDER_ID"));
         return new ChannelNotifier(Map.of("push", snsNotifier, "sms", snsNotifier,
-                "inbox", new dev.winback.adapters.DynamoInbox(dynamo, ledger, Clock.systemUTC())));
+                "inbox", new dev.winback.adapters.DynamoInbox(dynamo, ledger, Clock.systemUTC()),
+                "ad_audience", new dev.winback.adapters.SnsAudiencePublisher(sns, required("AUDIENCE_TOPIC_ARN"),
+                        Clock.systemUTC())));
     }
 
     /** Deadlines up to the policy's threshold as SQS message timers, longer ones as Scheduler at() schedules. */
@@ -141,6 +143,12 @@ public final class Wiring {
                 new SnsCouponPublisher(sns, required("COUPONS_TOPIC_ARN")));
         return new DeadlineCheck(policy, new DynamoStateStore(dynamo, required("STATE_TABLE")), recaller,
                 new DynamoDecisionLog(dynamo, ledger));
+    }
+
+    /** SegmentChangesFunction: only the segment-changes topic. */
+    public dev.winback.core.segments.SegmentFeed segmentFeed() {
+        return new dev.winback.core.segments.SegmentFeed(
+                new dev.winback.adapters.SnsSegmentChangePublisher(sns(), required("SEGMENT_CHANGES_TOPIC_ARN")));
     }
 
     public Policy policy() {

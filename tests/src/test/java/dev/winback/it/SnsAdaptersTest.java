@@ -80,6 +80,24 @@ class SnsAdaptersTest {
                 .containsEntry("deepLink", "app://cart");
     }
 
+    @Test
+    void adAudienceAddsTheUserToTheTriggersAudienceWithoutContactData() throws IOException {
+        String[] topic = Fixtures.topicWithQueue(sns, sqs, "audience");
+        Notifier audience = new dev.winback.adapters.SnsAudiencePublisher(sns, topic[0],
+                java.time.Clock.fixed(java.time.Instant.parse("2026-11-22T02:30:00Z"), java.time.ZoneOffset.UTC));
+
+        audience.send(new Notifier.Message("dl-aud", "u-7", "ad_audience", "u-7", "not sent to anyone",
+                Map.of("audience", "scenario:new_no_order")));
+
+        Message message = receiveOne(topic[1]);
+        assertThat(JSON.readTree(message.body()).toString()).isEqualTo("{\"audience\":\"scenario:new_no_order\","
+                + "\"userId\":\"u-7\",\"decisionId\":\"dl-aud\",\"addedAt\":\"2026-11-22T02:30:00Z\"}");
+        assertThat(strings(message.messageAttributes())).containsEntry("eventType", "audience_member_added")
+                .containsEntry("audience", "scenario:new_no_order");
+        assertThatThrownBy(() -> audience.send(new Notifier.Message("dl-x", "u-7", "ad_audience", "u-7", "", Map.of())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'audience' attribute");
+    }
+
     /**
      * MiniStack names platform endpoints {@code …:app/GCM/<app>/<id>} where AWS uses
      * {@code …:endpoint/GCM/<app>/<id>}, so this one looks at the request itself, on a local server

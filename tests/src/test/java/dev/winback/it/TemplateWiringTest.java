@@ -48,7 +48,7 @@ class TemplateWiringTest {
                 functions++;
             }
         }
-        assertThat(functions).isGreaterThanOrEqualTo(4);
+        assertThat(functions).isGreaterThanOrEqualTo(5);
     }
 
     @Test
@@ -69,6 +69,11 @@ class TemplateWiringTest {
     @Test
     void dormantShardFunctionsEnvironmentWiresIt() {
         wires("DormantShardFunction", Wiring::dormantReminders);
+    }
+
+    @Test
+    void segmentChangesFunctionsEnvironmentWiresIt() {
+        wires("SegmentChangesFunction", Wiring::segmentFeed);
     }
 
     /** Builds the function's collaborators from the names its template environment defines (values made up). */

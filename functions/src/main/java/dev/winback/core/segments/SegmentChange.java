@@ -22,6 +22,14 @@ public record SegmentChange(String userId, String tag, Kind kind, Instant at) {
         }
     }
 
+    /**
+     * The same for every delivery of this change (the stream retries with the same time), so
+     * subscribers can drop repeats: {@code <userId>|<tag>|<entered|left>|<at>}.
+     */
+    public String changeId() {
+        return userId + "|" + tag + "|" + kind.wireName() + "|" + at;
+    }
+
     public boolean entered() {
         return kind == Kind.ENTERED;
     }

@@ -52,6 +52,15 @@ public final class DynamoDbLocal {
                 .httpClientBuilder(UrlConnectionHttpClient.builder());
     }
 
+    /** Points a DynamoDB Streams client builder at the local server. */
+    public static software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBuilder configure(
+            software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBuilder builder) {
+        return builder.endpointOverride(endpoint())
+                .region(MiniStack.region())
+                .credentialsProvider(MiniStack.credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder());
+    }
+
     private static URI start() {
         // No sqlite4java.library.path needed: DynamoDB Local 3.x ships SQLite's native library for
         // Linux, macOS and Windows (x86_64 and aarch64) inside its jar and loads it from there.
