@@ -140,7 +140,8 @@ public final class Wiring {
                 new DynamoCouponLedger(dynamo, ledger),
                 new DynamoSendLedger(dynamo, ledger),
                 new SnsNotifier(sns, required("NOTIFICATIONS_TOPIC_ARN"), senderId),
-                new SnsCouponPublisher(sns, required("COUPONS_TOPIC_ARN")));
+                new SnsCouponPublisher(sns, required("COUPONS_TOPIC_ARN")),
+                new dev.winback.adapters.DynamoSuppressionList(dynamo, ledger));
         return new DeadlineCheck(policy, new DynamoStateStore(dynamo, required("STATE_TABLE")), recaller,
                 new DynamoDecisionLog(dynamo, ledger));
     }
@@ -198,7 +199,8 @@ public final class Wiring {
                 new Delivery(new DynamoSendLedger(dynamo, ledger), new ChannelNotifier(channels)),
                 new DynamoDecisionLog(dynamo, ledger),
                 new SchedulerReminderDeferral(scheduler, required("SCHEDULE_GROUP"), required("REMINDER_QUEUE_ARN"),
-                        required("SCHEDULER_ROLE_ARN"), required("SCHEDULE_DLQ_ARN")));
+                        required("SCHEDULER_ROLE_ARN"), required("SCHEDULE_DLQ_ARN")),
+                new dev.winback.adapters.DynamoSuppressionList(dynamo, ledger));
     }
 
     private DynamoDbClient dynamo() {

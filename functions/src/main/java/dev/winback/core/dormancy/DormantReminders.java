@@ -17,6 +17,7 @@ import dev.winback.core.recall.OptOutList;
 import dev.winback.core.recall.QuietHours;
 import dev.winback.core.recall.Reachability;
 import dev.winback.core.recall.Recaller;
+import dev.winback.core.recall.SuppressionList;
 import dev.winback.core.state.SegmentRules;
 import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
@@ -47,10 +48,19 @@ public final class DormantReminders {
     private final Delivery delivery;
     private final DecisionLog decisions;
     private final ReminderDeferral deferral;
+    private final SuppressionList suppressed;
 
+    /** Without a suppression list: nobody is listed. */
     public DormantReminders(Policy policy, DormantCohort cohort, StateStore states, ContentMailbox mailbox,
                             OptOutList optOuts, ContactHistory contacts, Delivery delivery, DecisionLog decisions,
                             ReminderDeferral deferral) {
+        this(policy, cohort, states, mailbox, optOuts, contacts, delivery, decisions, deferral, SuppressionList.NONE);
+    }
+
+    public DormantReminders(Policy policy, DormantCohort cohort, StateStore states, ContentMailbox mailbox,
+                            OptOutList optOuts, ContactHistory contacts, Delivery delivery, DecisionLog decisions,
+                            ReminderDeferral deferral, SuppressionList suppressed) {
+        this.suppressed = suppressed;
         this.policy = policy;
         this.cohort = cohort;
         this.states = states;
@@ -131,6 +141,9 @@ public final class DormantReminders {
         details.put("reminder", reminder.number() + 1);
         details.put("decidedAt", now.toString());
         List<String> reasons = new ArrayList<>(List.of("dormant"));
+        if (suppressed.isSuppressed(reminder.userId())) {
+            return suppressed(reminder, at, reasons, details, SuppressionList.REASON);
+        }
         if (Holdout.isHeldOut(reminder.userId(), "dormant", policy.attribution().holdout())) {
             return suppressed(reminder, at, reasons, details, "holdout"); // the control group for uplift
         }

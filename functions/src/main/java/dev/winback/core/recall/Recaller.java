@@ -24,9 +24,17 @@ public final class Recaller {
     private final SendLedger sends;
     private final Delivery delivery;
     private final CouponPublisher wallet;
+    private final SuppressionList suppressed;
 
+    /** Without a suppression list: nobody is listed. */
     public Recaller(Policy policy, OptOutList optOuts, ContactHistory contacts, CouponLedger coupons,
                     SendLedger sends, Notifier notifier, CouponPublisher wallet) {
+        this(policy, optOuts, contacts, coupons, sends, notifier, wallet, SuppressionList.NONE);
+    }
+
+    public Recaller(Policy policy, OptOutList optOuts, ContactHistory contacts, CouponLedger coupons,
+                    SendLedger sends, Notifier notifier, CouponPublisher wallet, SuppressionList suppressed) {
+        this.suppressed = suppressed;
         this.policy = policy;
         this.optOuts = optOuts;
         this.contacts = contacts;
@@ -53,6 +61,9 @@ public final class Recaller {
         UserState user = request.user();
         List<String> reasons = new ArrayList<>(request.reasons());
         Instant at = request.at();
+        if (suppressed.isSuppressed(user.userId)) {
+            return suppressed(request, reasons, SuppressionList.REASON); // not eligible: outside both groups
+        }
         if (Holdout.isHeldOut(user.userId, request.trigger(), policy.attribution().holdout())) {
             return suppressed(request, reasons, "holdout"); // the control group for this scenario's uplift
         }

@@ -306,6 +306,19 @@ class DormantRemindersTest {
         }
 
         @Test
+        void aUserOnTheSuppressionListIsNotReminded() {
+            dormantOnWeCom("listed");
+            dormantOnWeCom("u2");
+            DormantReminders listing = new DormantReminders(POLICY, users.store().cohortIndex(), users.store(), mailbox,
+                    optOuts, ledgers, new Delivery(ledgers, notifier), channels, deferral, "listed"::equals);
+
+            assertEquals(new ShardReport(2, 1, 1, 0, 0), runAll(listing, RUN, scanOf(RUN)));
+            assertEquals(List.of("dormant", "suppression_list"), decisionOf("listed", RUN, 0).reasons());
+            assertTrue(sentTo("listed").isEmpty());
+            assertEquals("wecom", onlyMessageTo("u2").channel());
+        }
+
+        @Test
         void aPhoneOnTheCarrierStopListFallsToEmail() {
             optOuts = phone -> phone.equals("+8613800000001");
             dormant("u1", Map.of("phone", "+8613800000001", "email", "u1@example.com"));

@@ -172,6 +172,19 @@ class RecallerTest {
     class FinalFilter {
 
         @Test
+        void aListedUserGetsNothingAndTakesNoCapOrBudget() {
+            Recaller listing = new Recaller(policy, optOuts, ledgers, ledgers, ledgers, notifier, wallet, "u1"::equals);
+            UserState listed = reachable("u1").state();
+
+            assertSuppressed(listing.recall(request("d1", "deadline", listed, "68.00", T0), T0), "suppression_list");
+            assertEquals(List.of(), notifier.sent());
+            assertEquals(List.of(), wallet.published);
+            assertSent(listing.recall(request("d2", "deadline", reachable("u2").state(), "68.00", T0), T0), "6.80", "push");
+            // Taken off the list, the same user gets the day's one message: the listed decision used no cap.
+            assertSent(recall("d3", listed, "68.00", T0), "6.80", "push");
+        }
+
+        @Test
         void quietHoursSuppressWithoutCouponSendOrCap() {
             UserState user = reachable("u1").state();
             Instant night = Instant.parse("2026-11-22T15:00:00Z"); // 23:00 in Shanghai
