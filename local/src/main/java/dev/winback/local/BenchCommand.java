@@ -54,6 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
         Options options = builder
                 .include(IngestBenchmark.class.getName())
                 .include(SegmentBenchmark.class.getName())
+                .include(dev.winback.local.bench.SegmentLatencyBenchmark.class.getName())
                 .forks(1)
                 .threads(1)
                 .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 3))
@@ -85,6 +86,13 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("%-44s %-16s %-34s %-10s%n", "ingest with 3 custom segments vs without",
                 String.format("%.2fx time", segmentsNone / segmentsThree),
                 String.format("with %,.0f / without %,.0f ev/s", segmentsThree, segmentsNone), "<= 1.2x");
+        for (String batchSize : List.of("1", "500")) {
+            double[] latency = percentiles(results, batchSize, "none");
+            double[] latencyThree = percentiles(results, batchSize, "three");
+            out.printf("%-44s %-16s %-34s %-10s%n", "order to high_value stored, batch of " + batchSize + " p50/p99",
+                    String.format("%.0f/%.0f us", latency[0], latency[1]),
+                    String.format("3 custom segments: %.0f/%.0f us", latencyThree[0], latencyThree[1]), "");
+        }
         out.printf("%-44s %-16s %-34s %-10s%n", "state writes per 500-record batch",
                 report.writes() + " writes", distinctUsers + " distinct subjects in the batch", "= subjects");
         out.printf("%-44s %-16s %-34s %-10s%n", "writes per event",
@@ -129,6 +137,14 @@ public final class BenchCommand implements Callable<Integer> {
         return results.stream().filter(r -> r.getParams().getBenchmark().endsWith("." + method)
                         && custom.equals(r.getParams().getParam("custom")))
                 .findFirst().orElseThrow().getPrimaryResult().getScore();
+    }
+
+    /** p50 and p99 (microseconds) of the segment latency benchmark for one batch size and segment set. */
+    private static double[] percentiles(Collection<RunResult> results, String batch, String custom) {
+        var stats = results.stream().filter(r -> r.getParams().getBenchmark().endsWith(".orderToTagStored")
+                        && batch.equals(r.getParams().getParam("batch")) && custom.equals(r.getParams().getParam("custom")))
+                .findFirst().orElseThrow().getPrimaryResult().getStatistics();
+        return new double[] {stats.getPercentile(50), stats.getPercentile(99)};
     }
 
     private static int distinctUsers(List<StreamRecord> batch) {
