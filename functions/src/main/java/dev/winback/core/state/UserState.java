@@ -37,6 +37,8 @@ public final class UserState extends Subject {
 
     public Instant registeredAt;
     public Instant lastLoginAt;
+    /** C1: logins and logouts are both tracked; a session's end is the later of logout and app_leave. */
+    public Instant lastLogoutAt;
     public Instant lastSeenAt;
     /** Last in-app activity: sessions time out from this, not from server-side events. */
     public Instant lastActiveAt;
@@ -49,6 +51,12 @@ public final class UserState extends Subject {
     public Instant lastOrderAt;
     public int ordersCompleted;
     public int couponsUsed;
+    /** C1: the latest order's amount and every order's discount, for conversion reports. */
+    public BigDecimal lastOrderAmount;
+    public BigDecimal discounts = BigDecimal.ZERO;
+    /** C1: clicks (any target), for custom segments and engagement. */
+    public int clicks;
+    public Instant lastClickAt;
     /** Orders per day (policy time zone) over the longest segment window. */
     public TreeMap<LocalDate, DayOrders> ordersByDay = new TreeMap<>();
     /** A2: per watched page kind, milliseconds from entering the page to ordering. */
@@ -99,7 +107,10 @@ public final class UserState extends Subject {
                 transactionAmount = transactionAmount.add(t.amount());
                 lastDealAt = lastDealAt == null ? at : max(lastDealAt, at);
             }
-            case BehaviorEvent.Click c -> { }
+            case BehaviorEvent.Click c -> {
+                clicks++;
+                lastClickAt = lastClickAt == null ? at : max(lastClickAt, at);
+            }
             case BehaviorEvent.DeliveryPressure d -> { }
             case BehaviorEvent.MerchantSupply m -> { }
         }
@@ -141,7 +152,11 @@ public final class UserState extends Subject {
                 session.leftApp = true;
                 session.leftAt = at;
             }
-            default -> session.leftApp = false; // app_open, logout: the user is (or was) in the app
+            case LOGOUT -> {
+                lastLogoutAt = lastLogoutAt == null ? at : max(lastLogoutAt, at);
+                session.leftApp = false; // a logout is in the app: the user is (or was) there
+            }
+            default -> session.leftApp = false; // app_open: the user is in the app
         }
     }
 
@@ -191,7 +206,13 @@ public final class UserState extends Subject {
         orders++;
         spend = spend.add(order.amount());
         firstOrderAt = firstOrderAt == null ? at : min(firstOrderAt, at);
+        if (lastOrderAt == null || !at.isBefore(lastOrderAt)) {
+            lastOrderAmount = order.amount();
+        }
         lastOrderAt = lastOrderAt == null ? at : max(lastOrderAt, at);
+        if (order.discount() != null) {
+            discounts = discounts.add(order.discount());
+        }
         ordersByDay.merge(day(at, policy), new DayOrders(1, order.amount()), (held, one) -> held.add(order.amount()));
         pruneBefore(ordersByDay, day(lastOrderAt, policy).minusDays(SegmentRules.LONGEST_WINDOW_DAYS - 1));
 

@@ -82,6 +82,33 @@ class UserStateTest {
     // --- cart ------------------------------------------------------------------------------------
 
     @Nested
+    class TrackedFacts {
+
+        @Test
+        void loginAndLogoutTimesClicksOrderAmountsAndDiscountsAreKept() {
+            apply(userEvent("login"), T0);
+            apply(userEvent("click").with("target", "banner-1"), t(sec(20)));
+            apply(userEvent("click").with("target", "banner-2"), t(sec(30)));
+            apply(order("o-1", "40.00").with("discount", "5.00"), t(min(2)));
+            apply(order("o-0", "99.00"), t(min(1))); // arrives late: not the latest order
+            apply(userEvent("order_completed").with("orderId", "o-1"), t(min(40)));
+            apply(userEvent("coupon_used").with("couponId", "c-1").with("orderId", "o-1"), t(min(2)));
+            apply(userEvent("logout"), t(min(50)));
+
+            assertEquals(T0, user.lastLoginAt);
+            assertEquals(t(min(50)), user.lastLogoutAt);
+            assertEquals(2, user.clicks);
+            assertEquals(t(sec(30)), user.lastClickAt);
+            assertEquals(2, user.orders);
+            assertMoney("40.00", user.lastOrderAmount);
+            assertMoney("5.00", user.discounts);
+            assertMoney("139.00", user.spend);
+            assertEquals(1, user.ordersCompleted);
+            assertEquals(1, user.couponsUsed);
+        }
+    }
+
+    @Nested
     class Cart {
 
         @Test
