@@ -134,6 +134,21 @@ class ConversionHandlerTest {
                 .containsExactly(event.getRecords().get(0).getKinesis().getSequenceNumber());
     }
 
+    /**
+     * Cost: one Query per order; an attributed order one conditional PutItem, a converting scenario
+     * message one more (the count's claim) and one UpdateItem (the counter). The batch's 4 valid
+     * orders: u-1001 (Query, 2 PutItem, UpdateItem), its producer retry (Query, 2 PutItem refused),
+     * u-1003 held out (Query, PutItem), u-1002 too late (Query).
+     */
+    @Test
+    void eachOrderCostsOneQueryAndAtMostThreeWrites() {
+        invoke();
+
+        Map<String, Long> byOperation = new TreeMap<>();
+        calls.calls.forEach(call -> byOperation.merge(call.operation(), 1L, Long::sum));
+        assertThat(byOperation).isEqualTo(Map.of("Query", 4L, "PutItem", 5L, "UpdateItem", 1L));
+    }
+
     /** Least privilege: the DynamoDB calls the function made are those template.yaml grants its role, on the partitions it names. */
     @Test
     void everyCallIsOneTheFunctionsRoleAllows() throws IOException {
