@@ -11,6 +11,9 @@ Files written (all deterministic, standard library only):
   kinesis-batch.json       a Lambda Kinesis event: a normal mix of user and ops events
   kinesis-duplicates.json  one event delivered twice in the batch (producer retry) + normal ones
   kinesis-poison.json      good records mixed with every kind of bad record the ingest quarantines
+  kinesis-orders.json      what ConversionFunction's filtered mapping delivers: order_placed records only
+                           (one in the window of a scenario message, one held-out user's, one a day too
+                           late, a producer retry, and a malformed order the function skips)
   trace-demo.jsonl         one day (2026-11-21) of behavior for 8 users, one event per line
   sqs-deadline-timer.json       a Lambda SQS event for DeadlineCheckFunction: two due deadline
                                 timers from the users of kinesis-batch.json
@@ -34,6 +37,8 @@ Timer messages are checked by the rules of TimerMessage/Timer (functions/.../cor
 a good body has exactly the six fields in order and its timerId is the one derived from
 (userId, page, enteredAt); a bad body is not JSON or lacks a required field; md5OfBody
 matches the body and no message timer is delayed more than 900 s.
+The orders sample is checked against ConversionFunction's FilterCriteria in template.yaml: the
+pattern must be {"data": {"type": [...order_placed...]}} and every record's data must match it.
 Dormant-scan samples are checked the same way: the scan payload is the template's Input with the
 placeholder replaced, a shard is 0..15 of a yyyy-mm-dd run day, and a reminder's decisionId is the
 one derived from (userId, cohortDay, reminder).
@@ -61,6 +66,7 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/winback-dev-BehaviorStream-EXAMPLE"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/winback-dev-IngestFunctionRole-EXAMPLE"
+CONVERSION_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/winback-dev-ConversionFunctionRole-EXAMPLE"
 SHARD = "shardId-000000000000"
 # A 56-digit Kinesis sequence number; later records add multiples of STEP (still 56 digits).
 SEQ_BASE = 49_657_135_792_145_337_041_946_813_203_426_119_487_238_452_739_911_385_090
@@ -119,7 +125,7 @@ def record(payload, at: str, expect: str = "ok", key: str | None = None, lag: fl
     return {"data": data, "at": ts(at) + timedelta(seconds=lag), "key": key, "expect": expect}
 
 
-def kinesis_event(records: list[dict], first: int) -> dict:
+def kinesis_event(records: list[dict], first: int, role: str = ROLE_ARN) -> dict:
     """Sequence numbers continue across the sample files (batch, then duplicates, then poison:
     `first` is the record index to start at), as they would on one shard, so that replaying the
     files in that order never looks like a redelivery to a per-user high-water mark."""
@@ -145,7 +151,7 @@ def kinesis_event(records: list[dict], first: int) -> dict:
             "eventVersion": "1.0",
             "eventID": f"{SHARD}:{seq}",
             "eventName": "aws:kinesis:record",
-            "invokeIdentityArn": ROLE_ARN,
+            "invokeIdentityArn": role,
             "awsRegion": REGION,
             "eventSourceARN": STREAM_ARN,
         })
@@ -244,6 +250,75 @@ def poison_records() -> list[dict]:
         record(good3, good3["occurredAt"]),
         record(good4, good4["occurredAt"]),
     ]
+
+
+def order_records() -> list[dict]:
+    """Orders as ConversionFunction receives them: its mapping's filter passes order_placed only.
+    The stories (decisions as the handler test seeds them in the ledger table):
+
+    u-1001  registered 01:00:00Z (kinesis-batch.json); the new_no_order scenario message went at
+            01:30:00Z; orders 98.00 with a 5.00 discount at 02:03:30Z -> attributed to the message,
+            one conversion for its reward. The producer retried that PutRecord: the copy changes
+            nothing.
+    u-1003  drawn into the scenario's holdout at 01:33:30Z; orders at 03:30:00Z -> attributed to the
+            holdout touch (counted for uplift, not for the bandit).
+    u-1002  a recall went at 2026-11-22T08:30:00Z; orders on 11-23 at 09:00:00Z, 24.5 h later ->
+            outside the 24 h window, unattributed.
+    Plus an order_placed without an amount: it passes the filter, the function skips it (the ingest
+    function quarantines the same record)."""
+    e = Events("o")
+    u1001 = e("2026-11-22T02:03:30Z", "order_placed", "u-1001", "s-1001-b", orderId="o-1001-1", amount="98.00",
+              discount="5.00", couponId="c-1001-1", merchantId="m-17",
+              address="Room 502, 16 Example Street, Jing'an, Shanghai")
+    u1003 = e("2026-11-22T03:30:00Z", "order_placed", "u-1003", "s-1003-d", orderId="o-1003-1", amount="25.00",
+              merchantId="m-23", address="Unit 9, 3 Example Alley, Minhang, Shanghai")
+    no_amount = e("2026-11-22T03:45:00Z", "order_placed", "u-1003", "s-1003-d", orderId="o-1003-2")
+    late = e("2026-11-23T09:00:00Z", "order_placed", "u-1002", "s-1002-e", orderId="o-1002-2", amount="42.00",
+             merchantId="m-23", address="Room 1203, 88 Example Road, Pudong, Shanghai")
+    return [
+        record(u1001, u1001["occurredAt"], "ok: attributed to u-1001's scenario message"),
+        record(u1001, u1001["occurredAt"], "ok (duplicate of evt-o-001: no effect)", lag=5.1),
+        record(u1003, u1003["occurredAt"], "ok: attributed to u-1003's holdout touch"),
+        record(no_amount, no_amount["occurredAt"], "bad: order_placed without amount"),
+        record(late, late["occurredAt"], "ok: 24.5 h after u-1002's last touch, unattributed"),
+    ]
+
+
+def order_filter() -> tuple[str | None, str | None]:
+    """(ConversionFunction's FilterCriteria pattern as written in template.yaml, or None; a problem)"""
+    if not TEMPLATE.exists():
+        return None, "template.yaml not found"
+    text = TEMPLATE.read_text(encoding="utf-8")
+    start = text.find("\n  ConversionFunction:\n")
+    if start < 0:
+        return None, "no ConversionFunction in template.yaml"
+    found = re.search(r"FilterCriteria:\s*\n\s*Filters:\s*\n\s*- Pattern: '([^']*)'", text[start:])
+    if not found:
+        return None, "ConversionFunction's mapping has no FilterCriteria pattern"
+    return found.group(1), None
+
+
+def check_order_filter(name: str, event: dict) -> list[str]:
+    """The pattern lets order_placed records through, and every record of the sample matches it."""
+    pattern_text, problem = order_filter()
+    if problem:
+        return [f"{name}: {problem}"]
+    try:
+        pattern = json.loads(pattern_text)
+        types = pattern["data"]["type"]
+    except (ValueError, KeyError, TypeError):
+        return [f"{name}: the FilterCriteria pattern is not {{\"data\": {{\"type\": [...]}}}}: {pattern_text}"]
+    problems = []
+    if set(pattern) != {"data"} or set(pattern["data"]) != {"type"} or "order_placed" not in types:
+        problems.append(f"{name}: the FilterCriteria pattern must select on data.type only, including order_placed")
+    for n, rec in enumerate(event["Records"], 1):
+        try:
+            data = json.loads(base64.b64decode(rec["kinesis"]["data"]))
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or data.get("type") not in types:
+            problems.append(f"{name} #{n}: the mapping's filter would drop this record")
+    return problems
 
 
 # --------------------------------------------------------------------------- demo trace
@@ -766,9 +841,10 @@ def render() -> dict[str, tuple[str, list[tuple[bytes, str]]]]:
     files = {}
     for name, make, first in (("kinesis-batch.json", batch_records, 0),
                               ("kinesis-duplicates.json", duplicate_records, 1000),
-                              ("kinesis-poison.json", poison_records, 2000)):
+                              ("kinesis-poison.json", poison_records, 2000),
+                              ("kinesis-orders.json", order_records, 3000)):
         records = make()
-        event = kinesis_event(records, first)
+        event = kinesis_event(records, first, CONVERSION_ROLE_ARN if name == "kinesis-orders.json" else ROLE_ARN)
         text = json.dumps(event, indent=2, ensure_ascii=False) + "\n"
         files[name] = (text, [(r["data"], r["expect"]) for r in sorted(records, key=lambda r: r["seq"])])
     rows = trace_lines()
@@ -838,6 +914,7 @@ def main(argv: list[str]) -> int:
             path.write_text(text, encoding="utf-8")
     problems = validate(files)
     timer_problems = [p for _, found in timer_files.values() for p in found]
+    timer_problems += check_order_filter("kinesis-orders.json", json.loads(texts["kinesis-orders.json"]))
     counted = sum(len(p) for _, p in files.values())
     timers = sum(len(json.loads(text).get("Records", [])) for text, _ in timer_files.values())
     for problem in problems + timer_problems:

@@ -74,6 +74,7 @@ public final class DynamoDecisionLog implements DecisionLog {
     }
 
     /** The user's decisions with {@code from ≤ at ≤ to} (to the millisecond), oldest first. */
+    @Override
     public List<Decision> forUser(String userId, Instant from, Instant to) {
         Map<String, AttributeValue> values = Map.of(
                 ":pk", AttributeValue.fromS("user#" + userId),
@@ -100,7 +101,12 @@ public final class DynamoDecisionLog implements DecisionLog {
         return "decision#" + SORTABLE.format(at) + "#" + decisionId;
     }
 
-    private static Decision fromItem(Map<String, AttributeValue> item) {
+    /** The sort key every decision at {@code at} (to the millisecond) starts with, for range reads. */
+    static String sortKeyAt(Instant at) {
+        return "decision#" + SORTABLE.format(at);
+    }
+
+    static Decision fromItem(Map<String, AttributeValue> item) {
         Decision.Reward coupon = item.containsKey("couponAmount")
                 ? new Decision.Reward(LedgerRetry.money(item.get("couponAmount").n()), item.get("couponKind").s())
                 : null;

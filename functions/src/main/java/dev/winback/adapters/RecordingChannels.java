@@ -51,6 +51,14 @@ public final class RecordingChannels implements Notifier, CouponPublisher, Decis
     }
 
     @Override
+    public synchronized List<Decision> forUser(String userId, Instant from, Instant to) {
+        return decisions.values().stream()
+                .filter(d -> d.userId().equals(userId) && !d.at().isBefore(from) && !d.at().isAfter(to))
+                .sorted(java.util.Comparator.comparing(Decision::at))
+                .toList();
+    }
+
+    @Override
     public boolean isOptedOut(String phoneNumber) {
         return false;
     }

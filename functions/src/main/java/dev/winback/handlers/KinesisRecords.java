@@ -46,4 +46,13 @@ final class KinesisRecords {
                 .toList();
         return StreamsEventResponse.builder().withBatchItemFailures(new ArrayList<>(failures)).build();
     }
+
+    /** Asks the stream to deliver again from {@code sequenceNumber} on; null: the batch is done. */
+    static StreamsEventResponse retryFrom(String sequenceNumber) {
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        if (sequenceNumber != null) {
+            failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(sequenceNumber).build());
+        }
+        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+    }
 }

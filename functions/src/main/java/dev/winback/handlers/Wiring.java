@@ -152,6 +152,19 @@ public final class Wiring {
                 new dev.winback.adapters.SnsSegmentChangePublisher(sns(), required("SEGMENT_CHANGES_TOPIC_ARN")));
     }
 
+    /**
+     * ConversionFunction (C7, C4 feedback): decisions, conversions, the send ledger's count claims and
+     * the reward counters, all in the ledger table; the attribution window from the policy.
+     */
+    public dev.winback.core.conversion.ConversionConsumer conversionConsumer() {
+        DynamoDbClient dynamo = dynamo();
+        String ledger = required("LEDGER_TABLE");
+        return new dev.winback.core.conversion.ConversionConsumer(policy,
+                new dev.winback.core.conversion.ConversionTracking(policy.attribution().window(),
+                        new DynamoDecisionLog(dynamo, ledger), new dev.winback.adapters.DynamoConversionLog(dynamo, ledger),
+                        new DynamoSendLedger(dynamo, ledger), new DynamoRewardStats(dynamo, ledger)));
+    }
+
     public Policy policy() {
         return policy;
     }

@@ -9,7 +9,14 @@ import dev.winback.core.conversion.ConversionStats;
 import dev.winback.core.conversion.ConversionStats.Dimension;
 import dev.winback.core.conversion.Proportions;
 import dev.winback.core.conversion.Touch;
+import dev.winback.adapters.DynamoLedgerHistory;
+import dev.winback.core.policy.PolicyLoader;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -20,17 +27,44 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /** {@code winback report}: conversion rate, ROI and uplift (C7) from a simulation's output. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Conversions (C7) from a simulation's output: sends, conversions, conversion rate, revenue, "
-                + "discount cost, ROI and uplift against the holdout (95 % Newcombe interval) per trigger, scenario, "
-                + "strategy, reward and channel.",
-                "Reads DIR/decisions.jsonl and DIR/conversions.jsonl as written by ./winback simulate."})
+        description = {"Conversions (C7) from a simulation's output or a deployed stack's ledger table: sends, "
+                + "conversions, conversion rate, revenue, discount cost, ROI and uplift against the holdout (95 %% "
+                + "Newcombe interval) per trigger, scenario, strategy, reward and channel.",
+                "--out DIR reads DIR/decisions.jsonl and DIR/conversions.jsonl as written by ./winback simulate; "
+                        + "--ledger-table TABLE reads the decisions and conversions ConversionFunction recorded "
+                        + "(one paginated Scan)."})
 public final class ReportCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The simulation's output directory.")
+    @Option(names = "--out", paramLabel = "DIR", description = "The simulation's output directory.")
     Path out;
+
+    @Option(names = "--ledger-table", paramLabel = "TABLE",
+            description = "A deployed stack's ledger table (its LedgerTableName output), instead of --out.")
+    String ledgerTable;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "DynamoDB endpoint of an emulator (DynamoDB Local, LocalStack, MiniStack); without it, AWS "
+                    + "itself with the default credentials and region chains.")
+    URI endpoint;
+
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "AWS region of the table (default: the SDK's region chain; us-east-1 with --endpoint).")
+    String region;
+
+    @Option(names = "--since", paramLabel = "INSTANT",
+            description = "Only decisions made at or after this RFC 3339 instant or date (midnight in the policy's time "
+                    + "zone), with the orders attributed to them (--ledger-table only).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "INSTANT",
+            description = "Only decisions made before this RFC 3339 instant or date (--ledger-table only).")
+    String until;
 
     @Option(names = "--json", description = "Print the figures as one JSON document instead of tables.")
     boolean json;
@@ -44,8 +78,22 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Touch> touches = ConversionFiles.readTouches(out.resolve(ConversionFiles.DECISIONS));
-        List<Conversion> conversions = ConversionFiles.readConversions(out.resolve(ConversionFiles.CONVERSIONS), touches);
+        if ((out == null) == (ledgerTable == null)) {
+            throw new WinbackCommand.UserError("report needs either --out DIR (a simulation) or --ledger-table TABLE (AWS)");
+        }
+        if (out != null && (endpoint != null || region != null || since != null || until != null)) {
+            throw new WinbackCommand.UserError("--endpoint, --region, --since and --until go with --ledger-table");
+        }
+        List<Touch> touches;
+        List<Conversion> conversions;
+        if (out != null) {
+            touches = ConversionFiles.readTouches(out.resolve(ConversionFiles.DECISIONS));
+            conversions = ConversionFiles.readConversions(out.resolve(ConversionFiles.CONVERSIONS), touches);
+        } else {
+            DynamoLedgerHistory.History history = readLedger();
+            touches = history.touches();
+            conversions = history.conversions();
+        }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             w.println(JSON.writeValueAsString(json(touches, conversions)));
@@ -54,6 +102,42 @@ public final class ReportCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /** Decisions and conversions from the ledger table: what ConversionFunction and the triggers recorded. */
+    private DynamoLedgerHistory.History readLedger() {
+        java.time.ZoneId zone = PolicyLoader.defaults().timeZone();
+        Instant from = instant("--since", since, zone);
+        Instant to = instant("--until", until, zone);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new WinbackCommand.UserError("--since must be before --until");
+        }
+        String where = ledgerTable + (endpoint == null ? "" : " at " + endpoint);
+        try (DynamoDbClient dynamo = LedgerTables.client(endpoint, region)) {
+            DynamoLedgerHistory.History history = new DynamoLedgerHistory(dynamo, ledgerTable).read(from, to);
+            if (history.conversionsOutsideRange() > 0) {
+                spec.commandLine().getErr().printf("winback: %d conversions belong to decisions outside the range (or "
+                        + "expired) and are left out%n", history.conversionsOutsideRange());
+            }
+            return history;
+        } catch (ResourceNotFoundException e) {
+            throw new WinbackCommand.UserError("ledger table " + where + " not found");
+        } catch (SdkException e) {
+            throw new WinbackCommand.UserError("cannot read ledger table " + where + ": " + e.getMessage());
+        }
+    }
+
+    private static Instant instant(String option, String text, java.time.ZoneId zone) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(zone).toInstant()
+                    : OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new WinbackCommand.UserError(option + " must be a date (2026-12-20) or an RFC 3339 instant, got '"
+                    + text + "'");
+        }
     }
 
     // --- JSON ------------------------------------------------------------------------------------

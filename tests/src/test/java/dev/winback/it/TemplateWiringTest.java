@@ -76,6 +76,26 @@ class TemplateWiringTest {
         wires("SegmentChangesFunction", Wiring::segmentFeed);
     }
 
+    @Test
+    void conversionFunctionsEnvironmentWiresIt() {
+        wires("ConversionFunction", Wiring::conversionConsumer);
+    }
+
+    /** Only orders invoke ConversionFunction: its mapping filters on the record's type (C7). */
+    @Test
+    void conversionFunctionsMappingLetsOnlyOrdersThrough() throws IOException {
+        JsonNode orders = resources.at("/ConversionFunction/Properties/Events/Orders/Properties");
+        assertThat(orders.path("Stream").asText()).isEqualTo("BehaviorStream.Arn");
+        JsonNode filters = orders.at("/FilterCriteria/Filters");
+        assertThat(filters.size()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(filters.get(0).path("Pattern").asText()))
+                .isEqualTo(new ObjectMapper().readTree("{\"data\": {\"type\": [\"order_placed\"]}}"));
+        assertThat(orders.path("BisectBatchOnFunctionError").asBoolean()).isTrue();
+        assertThat(orders.path("MaximumRetryAttempts").asInt()).isBetween(1, 10);
+        assertThat(orders.path("FunctionResponseTypes").toString()).contains("ReportBatchItemFailures");
+        assertThat(orders.at("/DestinationConfig/OnFailure/Destination").asText()).isEqualTo("ConversionFailureQueue.Arn");
+    }
+
     /** Builds the function's collaborators from the names its template environment defines (values made up). */
     private static void wires(String function, Consumer<Wiring> build) {
         JsonNode variables = resources.path(function).path("Properties").path("Environment").path("Variables");
