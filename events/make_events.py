@@ -81,7 +81,7 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-OPS_KEYS = {"delivery_pressure": "zone", "merchant_supply": "merchantId"}
+OPS_KEYS = {"delivery_pressure": "zone", "merchant_supply": "merchantId", "site_campaign": "siteId"}
 
 
 class Events:

@@ -124,6 +124,24 @@ public sealed interface BehaviorEvent {
         }
     }
 
+    /**
+     * D2: a site (depot, branch) launches a campaign: {@code kind} purchase (it buys: suppliers are
+     * targeted) or sale (it sells: buyers are); the categories and materials it trades, the users within
+     * {@code radiusKm} of the site, the price list for the message. {@code priceDate} defaults to the
+     * launch day, {@code locale} to the policy's default template.
+     */
+    record SiteCampaign(Envelope envelope, String campaignId, String kind, String siteId, String siteName, double lat,
+                        double lon, double radiusKm, List<String> categories, List<String> materials, List<Price> prices,
+                        String link, java.time.LocalDate priceDate, String locale) implements BehaviorEvent {
+        public EventType type() {
+            return EventType.SITE_CAMPAIGN;
+        }
+    }
+
+    /** One row of a campaign's price list: {@code change} is signed (negative: the price fell). */
+    record Price(String material, BigDecimal price, BigDecimal change) {
+    }
+
     enum Supply {
         SUFFICIENT, TIGHT, OUT;
 

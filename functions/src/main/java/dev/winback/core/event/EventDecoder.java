@@ -27,6 +27,10 @@ import java.util.Set;
 public final class EventDecoder {
 
     public static final int MAX_ID_LENGTH = 128;
+    /** D2: a campaign reaches users within this distance of its site unless it says otherwise. */
+    public static final double DEFAULT_CAMPAIGN_RADIUS_KM = 50;
+    /** The geo index covers at most this radius (larger areas are several campaigns). */
+    public static final double MAX_CAMPAIGN_RADIUS_KM = 200;
 
     private static final Set<String> ENVELOPE_FIELDS = Set.of("eventId", "userId", "type", "occurredAt", "sessionId");
     // Trailing tokens make "{...} junk" invalid; big decimals keep every digit of JSON-number money.
@@ -118,7 +122,104 @@ public final class EventDecoder {
                     fraction(node, "value"));
             case MERCHANT_SUPPLY -> new BehaviorEvent.MerchantSupply(envelope, requiredText(node, "merchantId"),
                     supply(node, "status"));
+            case SITE_CAMPAIGN -> siteCampaign(envelope, node);
         };
+    }
+
+    /** D2: the campaign's fields, each checked with the rule a campaign needs to be planned at all. */
+    private static BehaviorEvent.SiteCampaign siteCampaign(Envelope envelope, ObjectNode node) {
+        String kind = requiredText(node, "kind");
+        if (!kind.equals("purchase") && !kind.equals("sale")) {
+            throw new InvalidEvent(Rejection.INVALID_FIELD, "kind", "'kind' must be purchase or sale; got '" + clip(kind) + "'");
+        }
+        double radius = node.hasNonNull("radiusKm") ? number(node, "radiusKm", 0, MAX_CAMPAIGN_RADIUS_KM)
+                : DEFAULT_CAMPAIGN_RADIUS_KM;
+        if (radius == 0) {
+            throw new InvalidEvent(Rejection.INVALID_FIELD, "radiusKm", "'radiusKm' must be more than 0");
+        }
+        List<String> categories = texts(node, "categories", true);
+        List<BehaviorEvent.Price> prices = new ArrayList<>();
+        JsonNode list = node.get("prices");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw new InvalidEvent(Rejection.INVALID_FIELD, "prices", "'prices' must be a list of {material, price, change}");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String field = "prices[" + i + "]";
+                if (!list.get(i).isObject()) {
+                    throw new InvalidEvent(Rejection.INVALID_FIELD, field, "'" + field + "' must be {material, price, change}");
+                }
+                ObjectNode row = (ObjectNode) list.get(i);
+                try {
+                    prices.add(new BehaviorEvent.Price(requiredText(row, "material"), requiredMoney(row, "price"),
+                            signedMoney(row, "change")));
+                } catch (InvalidEvent e) {
+                    throw new InvalidEvent(e.rejection.code(), field + "." + e.rejection.field(),
+                            field + "." + e.rejection.field() + ": " + e.rejection.message());
+                }
+            }
+        }
+        String priceDate = optionalText(node, "priceDate");
+        java.time.LocalDate date = null;
+        if (priceDate != null) {
+            try {
+                date = java.time.LocalDate.parse(priceDate);
+            } catch (DateTimeParseException e) {
+                throw new InvalidEvent(Rejection.INVALID_FIELD, "priceDate", "'priceDate' must be a date such as 2026-10-23");
+            }
+        }
+        return new BehaviorEvent.SiteCampaign(envelope, requiredId(node, "campaignId"), kind, requiredId(node, "siteId"),
+                requiredText(node, "siteName"), number(node, "lat", -90, 90), number(node, "lon", -180, 180), radius,
+                categories, texts(node, "materials", false), List.copyOf(prices), optionalText(node, "link"), date,
+                optionalText(node, "locale"));
+    }
+
+    /** A required number within [min, max]. */
+    private static double number(ObjectNode node, String field, double min, double max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidEvent(Rejection.MISSING_FIELD, field, "'" + field + "' is required (a number)");
+        }
+        if (!value.isNumber() || !(value.doubleValue() >= min && value.doubleValue() <= max)) {
+            throw new InvalidEvent(Rejection.INVALID_FIELD, field, "'" + field + "' must be a number from " + min + " to " + max);
+        }
+        return value.doubleValue();
+    }
+
+    /** A price change: a decimal that may be negative; absent means unchanged. */
+    private static BigDecimal signedMoney(ObjectNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return BigDecimal.ZERO;
+        }
+        try {
+            return value.isNumber() ? value.decimalValue() : new BigDecimal(value.textValue().trim());
+        } catch (RuntimeException e) {
+            throw new InvalidEvent(Rejection.INVALID_FIELD, field, "'" + field + "' must be a signed decimal");
+        }
+    }
+
+    /** A list of non-empty strings; {@code required}: present and not empty. */
+    private static List<String> texts(ObjectNode node, String field, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new InvalidEvent(Rejection.MISSING_FIELD, field, "'" + field + "' is required (a list of names)");
+            }
+            return List.of();
+        }
+        if (!value.isArray() || (required && value.isEmpty())) {
+            throw new InvalidEvent(Rejection.INVALID_FIELD, field, "'" + field + "' must be a"
+                    + (required ? " non-empty" : "") + " list of names");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode name : value) {
+            if (!name.isTextual() || name.textValue().isBlank()) {
+                throw new InvalidEvent(Rejection.INVALID_FIELD, field, "'" + field + "' must hold non-empty strings");
+            }
+            names.add(name.textValue());
+        }
+        return List.copyOf(names);
     }
 
     // --- field rules -------------------------------------------------------------------------
@@ -352,6 +453,8 @@ public final class EventDecoder {
                 case TRANSACTION -> Set.of("amount", "siteId", "messageId");
                 case DELIVERY_PRESSURE -> Set.of("zone", "value");
                 case MERCHANT_SUPPLY -> Set.of("merchantId", "status");
+                case SITE_CAMPAIGN -> Set.of("campaignId", "kind", "siteId", "siteName", "lat", "lon", "radiusKm",
+                        "categories", "materials", "prices", "link", "priceDate", "locale");
                 default -> Set.of();
             };
         }

@@ -25,7 +25,9 @@ public enum EventType {
     MESSAGE_CLICKED("message_clicked"),
     TRANSACTION("transaction"),
     DELIVERY_PRESSURE("delivery_pressure"),
-    MERCHANT_SUPPLY("merchant_supply");
+    MERCHANT_SUPPLY("merchant_supply"),
+    /** D2: a site launches a geo-targeted campaign (not in SPEC's table; keyed by the site). */
+    SITE_CAMPAIGN("site_campaign");
 
     private static final Map<String, EventType> BY_WIRE_NAME = new HashMap<>();
 
@@ -48,7 +50,7 @@ public enum EventType {
 
     /** Ops events describe a zone or a merchant, not a user; they carry no userId. */
     public boolean isOps() {
-        return this == DELIVERY_PRESSURE || this == MERCHANT_SUPPLY;
+        return this == DELIVERY_PRESSURE || this == MERCHANT_SUPPLY || this == SITE_CAMPAIGN;
     }
 
     /** @return the type for a wire name, or null when unknown */

@@ -8,6 +8,7 @@ public final class SubjectKey {
     public static final String USER = "user#";
     public static final String ZONE = "zone#";
     public static final String MERCHANT = "merchant#";
+    public static final String SITE = "site#";
 
     private SubjectKey() {
     }
@@ -16,6 +17,7 @@ public final class SubjectKey {
         return switch (event) {
             case BehaviorEvent.DeliveryPressure d -> ZONE + d.zone();
             case BehaviorEvent.MerchantSupply m -> MERCHANT + m.merchantId();
+            case BehaviorEvent.SiteCampaign c -> SITE + c.siteId();
             default -> USER + event.envelope().userId();
         };
     }

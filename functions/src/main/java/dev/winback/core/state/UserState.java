@@ -113,6 +113,7 @@ public final class UserState extends Subject {
             }
             case BehaviorEvent.DeliveryPressure d -> { }
             case BehaviorEvent.MerchantSupply m -> { }
+            case BehaviorEvent.SiteCampaign c -> { }
         }
         lastSeenAt = lastSeenAt == null ? at : max(lastSeenAt, at);
     }
@@ -136,7 +137,7 @@ public final class UserState extends Subject {
     private static boolean isAppActivity(EventType type) {
         return switch (type) {
             case PROFILE_UPDATED, CONSENT_UPDATED, MESSAGE_DELIVERED, MESSAGE_READ, MESSAGE_CLICKED, TRANSACTION,
-                 DELIVERY_PRESSURE, MERCHANT_SUPPLY -> false;
+                 DELIVERY_PRESSURE, MERCHANT_SUPPLY, SITE_CAMPAIGN -> false;
             default -> true;
         };
     }

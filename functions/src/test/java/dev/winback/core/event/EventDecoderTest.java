@@ -171,7 +171,40 @@ class EventDecoderTest {
                         new BehaviorEvent.DeliveryPressure(envelope("e22", null), "sh-pudong", 0.85)),
                 Arguments.of("merchant_supply (ops, no userId)",
                         event("merchant_supply").id("e23").with("merchantId", "m1").with("status", "tight"),
-                        new BehaviorEvent.MerchantSupply(envelope("e23", null), "m1", BehaviorEvent.Supply.TIGHT)));
+                        new BehaviorEvent.MerchantSupply(envelope("e23", null), "m1", BehaviorEvent.Supply.TIGHT)),
+                Arguments.of("site_campaign (ops, keyed by the site)",
+                        siteCampaign().id("e24"),
+                        new BehaviorEvent.SiteCampaign(envelope("e24", null), "c-1023", "purchase", "site-bx",
+                                "辽宁吉和源本溪溪湖中心基地", 41.33, 123.76, 80.0, List.of("废钢"), List.of("重废一", "钢筋切粒"),
+                                List.of(new BehaviorEvent.Price("重废一", new BigDecimal("3200"), new BigDecimal("-30")),
+                                        new BehaviorEvent.Price("钢筋切粒", new BigDecimal("2830"), new BigDecimal("40"))),
+                                "https://example.com/c/1023", java.time.LocalDate.parse("2026-10-23"), null)));
+    }
+
+    private static EventJson siteCampaign() {
+        return event("site_campaign").with("campaignId", "c-1023").with("kind", "purchase").with("siteId", "site-bx")
+                .with("siteName", "辽宁吉和源本溪溪湖中心基地").with("lat", 41.33).with("lon", 123.76).with("radiusKm", 80)
+                .with("categories", List.of("废钢")).with("materials", List.of("重废一", "钢筋切粒"))
+                .with("prices", List.of(Map.of("material", "重废一", "price", "3200", "change", -30),
+                        Map.of("material", "钢筋切粒", "price", 2830, "change", "40")))
+                .with("link", "https://example.com/c/1023").with("priceDate", "2026-10-23");
+    }
+
+    @Test
+    void aSiteCampaignNamesTheFieldThatCannotBePlanned() {
+        assertRejected(siteCampaign().with("kind", "rent"), Rejection.INVALID_FIELD, "kind");
+        assertRejected(siteCampaign().with("lat", 91), Rejection.INVALID_FIELD, "lat");
+        assertRejected(siteCampaign().without("lon"), Rejection.MISSING_FIELD, "lon");
+        assertRejected(siteCampaign().with("radiusKm", 0), Rejection.INVALID_FIELD, "radiusKm");
+        assertRejected(siteCampaign().with("radiusKm", 500), Rejection.INVALID_FIELD, "radiusKm");
+        assertRejected(siteCampaign().with("categories", List.of()), Rejection.INVALID_FIELD, "categories");
+        assertRejected(siteCampaign().without("categories"), Rejection.MISSING_FIELD, "categories");
+        assertRejected(siteCampaign().with("prices", List.of(Map.of("material", "x"))), Rejection.MISSING_FIELD,
+                "prices[0].price");
+        assertRejected(siteCampaign().with("priceDate", "23.10."), Rejection.INVALID_FIELD, "priceDate");
+        assertEquals(50.0, ((BehaviorEvent.SiteCampaign) accepted(siteCampaign().without("radiusKm"))).radiusKm());
+        assertEquals(BigDecimal.ZERO, ((BehaviorEvent.SiteCampaign) accepted(siteCampaign()
+                .with("prices", List.of(Map.of("material", "x", "price", 1))))).prices().getFirst().change());
     }
 
     private static Map<String, Object> orderedMap(Object... keysAndValues) {
@@ -204,8 +237,9 @@ class EventDecoderTest {
             assertEquals(type, EventType.fromWireName(type.wireName()));
         }
         assertNull(EventType.fromWireName("LOGIN"), "wire names are lower case");
-        assertTrue(EventType.DELIVERY_PRESSURE.isOps() && EventType.MERCHANT_SUPPLY.isOps());
-        assertEquals(2, Arrays.stream(EventType.values()).filter(EventType::isOps).count());
+        assertTrue(EventType.DELIVERY_PRESSURE.isOps() && EventType.MERCHANT_SUPPLY.isOps()
+                && EventType.SITE_CAMPAIGN.isOps());
+        assertEquals(3, Arrays.stream(EventType.values()).filter(EventType::isOps).count());
     }
 
     // --- whole-record rules ----------------------------------------------------------------------
