@@ -1,11 +1,6 @@
 package dev.winback.adapters;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.concurrent.locks.ReentrantLock;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -20,91 +15,40 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 public final class SecretsManagerWeComCredentials implements WeComCredentials {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final SecretsManagerClient secrets;
-    private final String secretId;
-    private final ReentrantLock reading = new ReentrantLock();
-    private volatile Credentials cached;
+    private final SecretsManagerJsonSecret<Credentials> secret;
 
     /** @param secretId the secret's name or ARN */
     public SecretsManagerWeComCredentials(SecretsManagerClient secrets, String secretId) {
-        if (secretId == null || secretId.isBlank()) {
-            throw new IllegalArgumentException("the WeCom secret id is empty");
-        }
-        this.secrets = secrets;
-        this.secretId = secretId;
+        this.secret = new SecretsManagerJsonSecret<>(secrets, secretId, "WeCom", "corpId, corpSecret and agentId",
+                SecretsManagerWeComCredentials::read, Unavailable::new);
     }
 
     @Override
     public Credentials current() {
-        Credentials credentials = cached;
-        if (credentials != null) {
-            return credentials;
-        }
-        reading.lock();
-        try {
-            if (cached == null) {
-                cached = read();
-            }
-            return cached;
-        } finally {
-            reading.unlock();
-        }
+        return secret.current();
     }
 
     @Override
     public void refresh() {
-        cached = null;
+        secret.refresh();
     }
 
-    private Credentials read() {
-        String secretString;
-        try {
-            secretString = secrets.getSecretValue(b -> b.secretId(secretId)).secretString();
-        } catch (AwsServiceException e) {
-            throw new Unavailable("cannot read the WeCom secret " + secretId + ": "
-                    + e.awsErrorDetails().errorCode() + " (HTTP " + e.statusCode() + ")", null);
-        } catch (SdkException e) {
-            throw new Unavailable("cannot reach Secrets Manager for the WeCom secret " + secretId, e);
-        }
-        if (secretString == null || secretString.isBlank()) {
-            throw new Unavailable("the WeCom secret " + secretId + " has no secret string (expected JSON with "
-                    + "corpId, corpSecret and agentId)", null);
-        }
-        JsonNode json;
-        try {
-            json = JSON.readTree(secretString);
-        } catch (JsonProcessingException e) {
-            // the parser's message quotes the input: leave it out
-            throw new Unavailable("the WeCom secret " + secretId + " is not JSON (expected corpId, corpSecret and agentId)", null);
-        }
-        if (json == null || !json.isObject()) {
-            throw new Unavailable("the WeCom secret " + secretId + " is not a JSON object", null);
-        }
-        String corpId = text(json, "corpId");
-        String corpSecret = text(json, "corpSecret");
-        JsonNode agent = json.get("agentId");
+    private static Credentials read(SecretsManagerJsonSecret.Fields fields) {
+        String corpId = fields.text("corpId");
+        String corpSecret = fields.text("corpSecret");
+        JsonNode agent = fields.get("agentId");
         long agentId;
         if (agent != null && agent.canConvertToLong() && agent.isIntegralNumber()) {
             agentId = agent.longValue();
         } else if (agent != null && agent.isTextual() && agent.asText().strip().matches("\\d{1,18}")) {
             agentId = Long.parseLong(agent.asText().strip());
         } else {
-            throw new Unavailable("the WeCom secret " + secretId + " lacks a numeric agentId", null);
+            throw fields.invalid("lacks a numeric agentId");
         }
         try {
             return new Credentials(corpId, corpSecret, agentId);
         } catch (IllegalArgumentException e) {
-            throw new Unavailable("the WeCom secret " + secretId + " is not valid: " + e.getMessage(), null);
+            throw fields.invalid("is not valid: " + e.getMessage());
         }
-    }
-
-    private String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new Unavailable("the WeCom secret " + secretId + " lacks " + field, null);
-        }
-        return value.asText().strip();
     }
 }

@@ -1,23 +1,18 @@
 package dev.winback.adapters;
 
+import static dev.winback.adapters.WeixinApi.JSON;
+import static dev.winback.adapters.WeixinApi.encode;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A client of the WeCom (企业微信) server API for application messages: the access token from
@@ -89,22 +84,17 @@ public final class WeComClient {
             Map.entry(ALL_RECIPIENTS_INVALID, "recipient invalid or outside the application's visible scope"),
             Map.entry(82001, "no valid recipient given"));
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SERVICE = "WeCom";
 
     private final WeComCredentials credentials;
     private final URI baseUrl;
-    private final HttpClient http;
+    private final WeixinApi api;
     private final Duration requestTimeout;
-    private final int maxAttempts;
-    private final Duration backoffBase;
-    private final Duration backoffMax;
+    private final BoundedBackoff backoff;
     private final Duration tokenSafetyMargin;
     private final Duration duplicateCheckInterval;
     private final Clock clock;
-    private final Sleeper sleeper;
-
-    private final ReentrantLock tokenLock = new ReentrantLock();
-    private volatile AccessToken token;
+    private final AccessTokenCache token;
 
     /** A client of the real WeCom API with the default timeouts and retries. */
     public WeComClient(WeComCredentials credentials) {
@@ -113,18 +103,16 @@ public final class WeComClient {
 
     private WeComClient(Builder builder) {
         this.credentials = Objects.requireNonNull(builder.credentials, "credentials");
-        String base = builder.baseUrl.toString();
-        this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
-        this.http = HttpClient.newBuilder().connectTimeout(builder.connectTimeout)
-                .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.baseUrl = WeixinApi.withTrailingSlash(builder.baseUrl);
+        this.api = new WeixinApi(SERVICE, builder.connectTimeout, WeComException::new);
         this.requestTimeout = builder.requestTimeout;
-        this.maxAttempts = builder.maxAttempts;
-        this.backoffBase = builder.backoffBase;
-        this.backoffMax = builder.backoffMax;
+        Sleeper sleeper = builder.sleeper;
+        this.backoff = new BoundedBackoff(SERVICE, builder.maxAttempts, builder.backoffBase, builder.backoffMax,
+                sleeper::sleep, WeComException::new);
         this.tokenSafetyMargin = builder.tokenSafetyMargin;
         this.duplicateCheckInterval = builder.duplicateCheckInterval;
         this.clock = builder.clock;
-        this.sleeper = builder.sleeper;
+        this.token = new AccessTokenCache(clock, this::fetchToken);
     }
 
     public static Builder builder(WeComCredentials credentials) {
@@ -148,9 +136,9 @@ public final class WeComClient {
             throw new IllegalArgumentException("no text to send");
         }
         boolean tokenRenewed = false;
-        Backoff backoff = new Backoff("message/send");
+        BoundedBackoff.Attempts attempts = backoff.start("message/send");
         while (true) {
-            AccessToken current = token();
+            AccessTokenCache.Token current = token.get();
             byte[] body = textMessage(toUser, credentials.current().agentId(), content);
             HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("cgi-bin/message/send?access_token="
                             + encode(current.value())))
@@ -161,12 +149,12 @@ public final class WeComClient {
                     .build();
             JsonNode answer;
             try {
-                answer = exchange(request, "message/send");
-            } catch (TransientFailure e) {
-                backoff.pause(null, e.getMessage(), e.getCause());
+                answer = api.exchange(request, "message/send");
+            } catch (WeixinApi.TransientFailure e) {
+                attempts.pause(null, e.getMessage(), e.getCause());
                 continue;
             }
-            int code = errcode(answer, "message/send");
+            int code = api.errcode(answer, "message/send", false);
             switch (code) {
                 case OK -> {
                     if (!answer.path("invaliduser").asText("").isEmpty()) {
@@ -183,10 +171,10 @@ public final class WeComClient {
                     if (tokenRenewed) {
                         throw refused("message/send", code, " (again, with a freshly fetched token)");
                     }
-                    invalidate(current);
+                    token.invalidate(current);
                     tokenRenewed = true;
                 }
-                case SYSTEM_BUSY, FREQUENCY_LIMIT, CONCURRENCY_LIMIT -> backoff.pause(code, describe(code), null);
+                case SYSTEM_BUSY, FREQUENCY_LIMIT, CONCURRENCY_LIMIT -> attempts.pause(code, describe(code), null);
                 default -> throw refused("message/send", code, "");
             }
         }
@@ -194,49 +182,12 @@ public final class WeComClient {
 
     /** Drops the cached access token (the next call fetches one). */
     public void invalidateToken() {
-        tokenLock.lock();
-        try {
-            token = null;
-        } finally {
-            tokenLock.unlock();
-        }
+        token.clear();
     }
 
-    /** The cached access token, fetching one when there is none or it is due for renewal. */
-    AccessToken token() {
-        AccessToken current = token;
-        if (current != null && clock.instant().isBefore(current.renewAt())) {
-            return current;
-        }
-        tokenLock.lock(); // one fetch at a time; the others wait for it and use its token
-        try {
-            current = token;
-            if (current != null && clock.instant().isBefore(current.renewAt())) {
-                return current;
-            }
-            current = fetchToken();
-            token = current;
-            return current;
-        } finally {
-            tokenLock.unlock();
-        }
-    }
-
-    /** Drops {@code stale} unless another thread already replaced it. */
-    private void invalidate(AccessToken stale) {
-        tokenLock.lock();
-        try {
-            if (token == stale) {
-                token = null;
-            }
-        } finally {
-            tokenLock.unlock();
-        }
-    }
-
-    private AccessToken fetchToken() {
+    private AccessTokenCache.Token fetchToken() {
         boolean credentialsReread = false;
-        Backoff backoff = new Backoff("gettoken");
+        BoundedBackoff.Attempts attempts = backoff.start("gettoken");
         while (true) {
             WeComCredentials.Credentials id = credentials.current();
             Instant asked = clock.instant();
@@ -248,12 +199,12 @@ public final class WeComClient {
                     .build();
             JsonNode answer;
             try {
-                answer = exchange(request, "gettoken");
-            } catch (TransientFailure e) {
-                backoff.pause(null, e.getMessage(), e.getCause());
+                answer = api.exchange(request, "gettoken");
+            } catch (WeixinApi.TransientFailure e) {
+                attempts.pause(null, e.getMessage(), e.getCause());
                 continue;
             }
-            int code = errcode(answer, "gettoken");
+            int code = api.errcode(answer, "gettoken", false);
             switch (code) {
                 case OK -> {
                     String value = answer.path("access_token").asText("");
@@ -264,9 +215,7 @@ public final class WeComClient {
                     if (lifetime <= 0) {
                         lifetime = 7200;
                     }
-                    Duration margin = tokenSafetyMargin.compareTo(Duration.ofSeconds(lifetime / 2)) > 0
-                            ? Duration.ofSeconds(lifetime / 2) : tokenSafetyMargin;
-                    return new AccessToken(value, asked.plusSeconds(lifetime).minus(margin));
+                    return new AccessTokenCache.Token(value, AccessTokenCache.renewAt(asked, lifetime, tokenSafetyMargin));
                 }
                 case INVALID_SECRET, INVALID_CORP_ID, SECRET_OF_ANOTHER_CORP -> {
                     if (credentialsReread) {
@@ -275,7 +224,7 @@ public final class WeComClient {
                     credentials.refresh();
                     credentialsReread = true;
                 }
-                case SYSTEM_BUSY, FREQUENCY_LIMIT, CONCURRENCY_LIMIT -> backoff.pause(code, describe(code), null);
+                case SYSTEM_BUSY, FREQUENCY_LIMIT, CONCURRENCY_LIMIT -> attempts.pause(code, describe(code), null);
                 default -> throw refused("gettoken", code, "");
             }
         }
@@ -297,44 +246,6 @@ public final class WeComClient {
         }
     }
 
-    /** One HTTP call; WeCom answers 200 with an errcode for API errors, anything else is the transport's. */
-    private JsonNode exchange(HttpRequest request, String api) throws TransientFailure {
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            // java.net.http's messages do not carry the URI (which holds the token or secret)
-            throw new TransientFailure("WeCom " + api + " unreachable (" + e.getClass().getSimpleName() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WeComException("interrupted while calling WeCom " + api, null, e);
-        }
-        int status = response.statusCode();
-        if (status >= 500 || status == 429) {
-            throw new TransientFailure("WeCom " + api + " answered HTTP " + status, null);
-        }
-        if (status != 200) {
-            throw new WeComException("WeCom " + api + " answered HTTP " + status, null, null);
-        }
-        try {
-            JsonNode answer = JSON.readTree(response.body());
-            if (answer == null || !answer.isObject()) {
-                throw new TransientFailure("WeCom " + api + " answered something that is not a JSON object", null);
-            }
-            return answer;
-        } catch (IOException e) {
-            throw new TransientFailure("WeCom " + api + " answered something that is not JSON", null);
-        }
-    }
-
-    private static int errcode(JsonNode answer, String api) {
-        JsonNode code = answer.get("errcode");
-        if (code == null || !code.canConvertToInt()) {
-            throw new WeComException("WeCom " + api + " answered without an errcode", null, null);
-        }
-        return code.asInt();
-    }
-
     private static WeComException refused(String api, int code, String detail) {
         return new WeComException("WeCom " + api + " refused: " + describe(code) + detail, code, null);
     }
@@ -342,50 +253,6 @@ public final class WeComClient {
     static String describe(int code) {
         String meaning = MEANING.get(code);
         return "errcode " + code + (meaning == null ? "" : " (" + meaning + ")");
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    record AccessToken(String value, Instant renewAt) {
-        @Override
-        public String toString() {
-            return "AccessToken[renewAt=" + renewAt + "]";
-        }
-    }
-
-    /** Bounded attempts with exponential backoff and "equal jitter" between them. */
-    private final class Backoff {
-        private final String api;
-        private int failures;
-
-        Backoff(String api) {
-            this.api = api;
-        }
-
-        void pause(Integer code, String what, Throwable cause) {
-            failures++;
-            if (failures >= maxAttempts) {
-                throw new WeComException("WeCom " + api + " still failing after " + maxAttempts + " attempts: " + what,
-                        code, cause);
-            }
-            long cap = Math.min(backoffMax.toMillis(), backoffBase.toMillis() << Math.min(failures - 1, 20));
-            long delay = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
-            try {
-                sleeper.sleep(Duration.ofMillis(delay));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new WeComException("interrupted while backing off from WeCom " + api + ": " + what, code, e);
-            }
-        }
-    }
-
-    /** A failure worth another attempt (transport, HTTP 5xx/429, garbled answer). */
-    private static final class TransientFailure extends Exception {
-        TransientFailure(String message, Throwable cause) {
-            super(message, cause, false, false);
-        }
     }
 
     /** WeCom refused, or the call kept failing; {@link #errcode()} is WeCom's code when it gave one. */

@@ -5,7 +5,10 @@ import java.util.Map;
 /** Port: delivers a message on one channel (push, SMS, …). */
 public interface Notifier {
 
-    /** @throws DeliveryException when the provider refused the message (it was not sent) */
+    /**
+     * @throws Unreachable when the channel cannot reach the user at that address at all
+     * @throws DeliveryException when the provider refused the message for another reason (it was not sent)
+     */
     void send(Message message);
 
     /**
@@ -27,6 +30,18 @@ public interface Notifier {
 
     class DeliveryException extends RuntimeException {
         public DeliveryException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * A refusal that says the address cannot be reached on this channel at all — the user unfollowed
+     * the WeChat official account, the id is unknown to the provider, … — rather than that this one
+     * message failed. Like any refusal the message was not sent and the next channel may be tried;
+     * unlike others, retrying the same address later is pointless until the user's contact changes.
+     */
+    class Unreachable extends DeliveryException {
+        public Unreachable(String message, Throwable cause) {
             super(message, cause);
         }
     }
