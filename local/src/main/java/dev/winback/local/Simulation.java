@@ -27,6 +27,8 @@ import dev.winback.core.dormancy.DormantReminders;
 import dev.winback.core.dormancy.ReminderMessage;
 import dev.winback.adapters.InMemoryRewardStats;
 import dev.winback.core.recall.Delivery;
+import dev.winback.core.recall.SuppressionList;
+import dev.winback.core.scenario.JourneyCheck;
 import dev.winback.core.scenario.ScenarioCheck;
 import dev.winback.handlers.DeadlineCheckHandler;
 import dev.winback.handlers.DormantScanHandler;
@@ -54,7 +56,8 @@ import java.util.TreeMap;
 /**
  * Replays a trace (JSON Lines, one behavior event per line) through the real function handlers on a
  * virtual clock: IngestFunction receives the events in batches as the Kinesis event source mapping
- * would deliver them; the deadline timers it arms fire into DeadlineCheckFunction at their due time.
+ * would deliver them; the timers it arms (deadlines, scenarios, journey steps) fire into
+ * DeadlineCheckFunction at their due time.
  * Every store and channel is in memory, with the same rules as the AWS ones.
  */
 public final class Simulation {
@@ -103,10 +106,10 @@ public final class Simulation {
                 new StreamIngest(policy, store, quarantine, wallClock, 1, timers), reports::add);
         Recaller recaller = new Recaller(policy, channels, ledgers, ledgers, ledgers, channels, channels);
         InMemoryRewardStats rewards = new InMemoryRewardStats();
-        ScenarioCheck scenarios = new ScenarioCheck(policy, new ScenarioCheck.Ports(store, channels, timers, rewards,
-                rewards, channels, ledgers, ledgers, ledgers, channels, channels));
-        DeadlineCheckHandler deadlines = new DeadlineCheckHandler(
-                new DeadlineCheck(policy, store, recaller, channels), scenarios, clock, DecisionMetrics.none());
+        ScenarioCheck.Ports scheduled = new ScenarioCheck.Ports(store, channels, timers, rewards, rewards, channels,
+                ledgers, ledgers, ledgers, channels, channels, SuppressionList.NONE);
+        DeadlineCheckHandler deadlines = new DeadlineCheckHandler(new DeadlineCheck(policy, store, recaller, channels),
+                new ScenarioCheck(policy, scheduled), new JourneyCheck(policy, scheduled), clock, DecisionMetrics.none());
         List<ReminderMessage.ShardTask> shardQueue = new ArrayList<>();
         VirtualDeferrals deferrals = new VirtualDeferrals();
         DormantScanHandler scan = new DormantScanHandler(policy, (runDay, shards) -> {
@@ -183,15 +186,20 @@ public final class Simulation {
             }
         }
 
-        /** After the trace: pending deadlines fire; daily scans and deferred reminders run up to {@code until}. */
+        /**
+         * After the trace: with {@code until}, timers (deadlines, scenarios, journey steps), daily scans
+         * and deferred reminders run in time order up to it, and what is due later stays pending; without
+         * it, the pending timers fire (and the scans stop with the trace).
+         */
         void finish(Instant until) {
             flush();
-            for (Instant due = timers.nextDue(); due != null; due = timers.nextDue()) {
-                fire(timers.takeDue(due));
-            }
             if (until != null) {
                 runScheduledBefore(until.plusNanos(1));
                 clock.advanceTo(until);
+                return;
+            }
+            for (Instant due = timers.nextDue(); due != null; due = timers.nextDue()) {
+                fire(timers.takeDue(due));
             }
         }
 

@@ -55,6 +55,7 @@ class ScenarioCheckTest {
     private final List<Timer> rearmed = new ArrayList<>();
     private final List<String> wallet = Collections.synchronizedList(new ArrayList<>());
     private final FakeNotifier notifier = new FakeNotifier();
+    private final Set<String> suppressed = new HashSet<>();
 
     /** Records messages; refuses the channels in {@link #refusing}. */
     static final class FakeNotifier implements Notifier {
@@ -74,7 +75,7 @@ class ScenarioCheckTest {
         CouponPublisher walletTopic = (couponId, decisionId, userId, amount, kind, at) ->
                 wallet.add(couponId + ":" + (amount == null ? "-" : amount.toPlainString()) + ":" + kind);
         ScenarioCheck.Ports ports = new ScenarioCheck.Ports(states, log, (timers, now) -> rearmed.addAll(timers), stats,
-                stats, log, ledgers, ledgers, ledgers, notifier, walletTopic);
+                stats, log, ledgers, ledgers, ledgers, notifier, walletTopic, suppressed::contains);
         return new ScenarioCheck(policy, Map.of(strategy.name(), strategy), SegmentMembership.of(policy), ports);
     }
 
