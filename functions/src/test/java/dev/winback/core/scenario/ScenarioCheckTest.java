@@ -304,6 +304,23 @@ class ScenarioCheckTest {
     }
 
     @Test
+    void aUserOnTheSuppressionListGetsNothingAndIsNoControlUser() {
+        strategy = withHoldout(strategy, 0.5);
+        String listed = null;
+        for (int i = 0; listed == null; i++) {
+            listed = Holdout.isHeldOut("s-" + i, "scenario:new_no_order", 0.5) ? "s-" + i : null;
+        }
+        suppressed.add(listed);
+        Decision d = decide(store(registered(listed, REGISTERED)));
+        assertEquals(Outcome.SUPPRESSED, d.outcome());
+        assertEquals(List.of("new_no_order", "suppression_list"), d.reasons(), "checked before the holdout draw");
+        assertTrue(dev.winback.core.conversion.Touch.of(d).isEmpty());
+        assertTrue(notifier.sent.isEmpty());
+        assertTrue(wallet.isEmpty());
+        assertEquals(0, sendsCounted());
+    }
+
+    @Test
     void quietHoursDelayTheMessageToTheirEnd() {
         Instant lateEvening = Instant.parse("2026-11-22T13:50:00Z"); // 21:50 in Shanghai: due 22:20
         UserState user = store(registered("u1", lateEvening));
