@@ -19,6 +19,8 @@ Files written (all deterministic, standard library only):
                                 timers from the users of kinesis-batch.json
   sqs-deadline-poison.json      a good timer with a body that is not JSON and one without userId
   sqs-deadline-redelivered.json the same timer twice (sent twice, both received a second time)
+  sqs-journey-step.json         the onboarding journey's day-1 step for u-1001 of kinesis-batch.json, as its
+                                EventBridge Scheduler at() schedule delivers it to the timer queue, twice
   scheduler-dormant-scan.json   what the DormantScanSchedule (EventBridge Scheduler, Lambda target)
                                 passes to DormantScanFunction: template.yaml's Input with
                                 <aws.scheduler.scheduled-time> filled in (2026-11-29 10:00 Asia/Shanghai)
@@ -654,6 +656,34 @@ def deadline_redelivered_messages() -> list[dict]:
     return [first, again]
 
 
+# The onboarding journey (config/policy.yaml) of u-1001, who registered at 01:00:00Z in kinesis-batch.json:
+# its day-1 step waits P1DT1H from the registration. A wait that long is armed by IngestFunction as a
+# one-time EventBridge Scheduler at() schedule, which puts the same timer body on TimerQueue when due.
+U1001_ONBOARDING_DAY1 = timer("u-1001", "journey:onboarding:day1", "2026-11-22T01:00:00Z", "2026-11-23T02:00:00Z")
+
+
+def scheduled_timer_message(body: str, due_at: str, expect: str, sent_offset: float = 0.8,
+                            receive_lag: float = 0.05, receive_count: int = 1) -> dict:
+    """A timer put on the queue by its at() schedule `sent_offset` s after the due time (no delay)."""
+    sent = ts(due_at) + timedelta(seconds=sent_offset)
+    return {"body": body, "sent": sent, "delay": 0, "first_receive": sent + timedelta(seconds=receive_lag),
+            "receive_count": receive_count, "expect": expect}
+
+
+def journey_step_messages() -> list[dict]:
+    """u-1001's day-1 onboarding step, twice: the schedule's target retried a SendMessage whose answer was
+    lost, so two messages with the same body. u-1001 has not ordered and has not opted out: one welcome
+    message (the step has no reward) goes out, the day-3 step is armed, and the second copy finds the
+    journey already past day 1 -- a silent no-op."""
+    body = timer_body(U1001_ONBOARDING_DAY1)
+    return [
+        scheduled_timer_message(body, U1001_ONBOARDING_DAY1["dueAt"],
+                                "ok: u-1001 onboarding day 1 -> message, day 3 armed"),
+        scheduled_timer_message(body, U1001_ONBOARDING_DAY1["dueAt"],
+                                "ok: the same step again -> no-op", sent_offset=1.6, receive_lag=0.03),
+    ]
+
+
 def check_timer_messages(name: str, messages: list[dict], event: dict) -> list[str]:
     """Good bodies parse as TimerMessage.fromJson would accept them and carry the derived timerId;
     bad ones are not JSON or lack a required field."""
@@ -856,11 +886,12 @@ def render_timers() -> dict[str, tuple[str, list[str]]]:
     """file name -> (text, problems found by check_timer_messages / check_dormant_messages /
     check_scan_payload): the deadline-timer, dormant-shard, deferred-reminder and scan samples"""
     files = {}
-    for name, make in (("sqs-deadline-timer.json", deadline_timer_messages),
-                       ("sqs-deadline-poison.json", deadline_poison_messages),
-                       ("sqs-deadline-redelivered.json", deadline_redelivered_messages)):
+    for name, make, sender in (("sqs-deadline-timer.json", deadline_timer_messages, INGEST_SENDER_ID),
+                               ("sqs-deadline-poison.json", deadline_poison_messages, INGEST_SENDER_ID),
+                               ("sqs-deadline-redelivered.json", deadline_redelivered_messages, INGEST_SENDER_ID),
+                               ("sqs-journey-step.json", journey_step_messages, SCHEDULER_SENDER_ID)):
         messages = make()
-        event = sqs_event(name, messages)
+        event = sqs_event(name, messages, sender_id=sender)
         files[name] = (json.dumps(event, indent=2, ensure_ascii=False) + "\n",
                        check_timer_messages(name, messages, event))
     for name, make, queue_arn, sender in (

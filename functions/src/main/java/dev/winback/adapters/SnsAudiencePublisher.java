@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 public final class SnsAudiencePublisher implements Notifier {
 
     /** The message attribute naming the audience. */
-    public static final String AUDIENCE = "audience";
+    public static final String AUDIENCE = dev.winback.core.scenario.ScenarioRoutes.AUDIENCE_ATTRIBUTE;
     static final String EVENT_TYPE = "audience_member_added";
     private static final ObjectMapper JSON = new ObjectMapper();
 

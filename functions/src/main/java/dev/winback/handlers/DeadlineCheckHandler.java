@@ -8,6 +8,8 @@ import dev.winback.core.recall.DeadlineCheck;
 import dev.winback.core.recall.Decision;
 import dev.winback.core.recall.Timer;
 import dev.winback.core.recall.TimerMessage;
+import dev.winback.core.scenario.JourneyCheck;
+import dev.winback.core.scenario.JourneyTimers;
 import dev.winback.core.scenario.ScenarioCheck;
 import dev.winback.core.scenario.ScenarioTimers;
 import java.time.Clock;
@@ -28,6 +30,7 @@ public final class DeadlineCheckHandler implements RequestHandler<SQSEvent, SQSB
 
     private final DeadlineCheck check;
     private final ScenarioCheck scenarios;
+    private final JourneyCheck journeys;
     private final Clock clock;
     private final DecisionMetrics metrics;
 
@@ -36,13 +39,19 @@ public final class DeadlineCheckHandler implements RequestHandler<SQSEvent, SQSB
     }
 
     private DeadlineCheckHandler(Wiring wiring) {
-        this(wiring.deadlineCheck(), wiring.scenarioCheck(), Clock.systemUTC(), DecisionMetrics.emf());
+        this(wiring.deadlineCheck(), wiring.scenarioCheck(), wiring.journeyCheck(), Clock.systemUTC(),
+                DecisionMetrics.emf());
     }
 
-    /** @param scenarios the check for scenario timers (C3) that share the timer queue with deadlines */
-    public DeadlineCheckHandler(DeadlineCheck check, ScenarioCheck scenarios, Clock clock, DecisionMetrics metrics) {
+    /**
+     * @param scenarios the check for scenario timers (C3) that share the timer queue with deadlines
+     * @param journeys  the check for journey step timers (C5), on the same queue
+     */
+    public DeadlineCheckHandler(DeadlineCheck check, ScenarioCheck scenarios, JourneyCheck journeys, Clock clock,
+                                DecisionMetrics metrics) {
         this.check = check;
         this.scenarios = scenarios;
+        this.journeys = journeys;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -55,8 +64,9 @@ public final class DeadlineCheckHandler implements RequestHandler<SQSEvent, SQSB
             for (SQSEvent.SQSMessage message : event.getRecords()) {
                 try {
                     Timer timer = TimerMessage.fromJson(message.getBody());
-                    Optional<Decision> decision = ScenarioTimers.isScenario(timer)
-                            ? scenarios.check(timer, clock.instant()) : check.check(timer, clock.instant());
+                    Optional<Decision> decision = ScenarioTimers.isScenario(timer) ? scenarios.check(timer, clock.instant())
+                            : JourneyTimers.isJourney(timer) ? journeys.check(timer, clock.instant())
+                            : check.check(timer, clock.instant());
                     decision.ifPresent(decided::add);
                     LOG.info("timer {} for page {}: {}", timer.id(), timer.page(),
                             decision.map(d -> d.outcome().wireName() + " " + d.reasons()).orElse("no longer current"));

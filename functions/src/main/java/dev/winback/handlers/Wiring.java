@@ -98,15 +98,29 @@ public final class Wiring {
      * reward counters in the ledger table, and the timer scheduler to wait out quiet hours.
      */
     public ScenarioCheck scenarioCheck() {
+        return new ScenarioCheck(policy, scheduledMessagePorts());
+    }
+
+    /**
+     * DeadlineCheckFunction's journey steps (C5): the scenario checks' ports; the state table is also
+     * written (the user's place in the journey), and the timer scheduler arms the next step.
+     */
+    public dev.winback.core.scenario.JourneyCheck journeyCheck() {
+        return new dev.winback.core.scenario.JourneyCheck(policy, scheduledMessagePorts());
+    }
+
+    /** What scenario and journey decisions share. No suppression list is kept yet: nobody is listed. */
+    private ScenarioCheck.Ports scheduledMessagePorts() {
         DynamoDbClient dynamo = dynamo();
         SnsClient sns = sns();
         String ledger = required("LEDGER_TABLE");
-        return new ScenarioCheck(policy, new ScenarioCheck.Ports(new DynamoStateStore(dynamo, required("STATE_TABLE")),
+        return new ScenarioCheck.Ports(new DynamoStateStore(dynamo, required("STATE_TABLE")),
                 new DynamoDecisionLog(dynamo, ledger), timerScheduler(sqs()),
                 new DynamoRewardStats(dynamo, ledger), new DynamoRewardChoices(dynamo, ledger),
                 optOuts(), new DynamoContactHistory(dynamo, ledger),
                 new DynamoCouponLedger(dynamo, ledger), new DynamoSendLedger(dynamo, ledger),
-                scenarioChannels(dynamo, sns, ledger), new SnsCouponPublisher(sns, required("COUPONS_TOPIC_ARN"))));
+                scenarioChannels(dynamo, sns, ledger), new SnsCouponPublisher(sns, required("COUPONS_TOPIC_ARN")),
+                new dev.winback.adapters.DynamoSuppressionList(dynamo, ledger));
     }
 
     /** Push and SMS through SNS, the in-app inbox in the ledger table, ad audiences on their topic. */

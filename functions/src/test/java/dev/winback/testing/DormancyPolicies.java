@@ -22,6 +22,6 @@ public final class DormancyPolicies {
 
     public static Policy withDormancy(Policy p, Policy.Dormancy dormancy) {
         return new Policy(p.timeZone(), p.ingest(), p.recall(), dormancy, p.segments(), p.scenarios(), p.messaging(),
-                p.attribution(), p.geo());
+                p.attribution(), p.geo(), p.journeys());
     }
 }

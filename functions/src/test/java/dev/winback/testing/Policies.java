@@ -56,18 +56,18 @@ public final class Policies {
         Policy.Messaging m = p.messaging();
         return new Policy(p.timeZone(), p.ingest(), p.recall(), p.dormancy(), p.segments(), p.scenarios(),
                 new Policy.Messaging(m.frequencyCaps(), new Policy.QuietHours(LocalTime.parse(start), LocalTime.parse(end))),
-                p.attribution(), p.geo());
+                p.attribution(), p.geo(), p.journeys());
     }
 
     public static Policy withRecall(Policy p, Policy.Recall recall) {
         return new Policy(p.timeZone(), p.ingest(), recall, p.dormancy(), p.segments(), p.scenarios(), p.messaging(),
-                p.attribution(), p.geo());
+                p.attribution(), p.geo(), p.journeys());
     }
 
     /** The same policy without a control group, for tests about what happens to everyone who is messaged. */
     public static Policy withoutHoldout(Policy p) {
         Policy.Attribution a = p.attribution();
         return new Policy(p.timeZone(), p.ingest(), p.recall(), p.dormancy(), p.segments(), p.scenarios(), p.messaging(),
-                new Policy.Attribution(a.window(), 0), p.geo());
+                new Policy.Attribution(a.window(), 0), p.geo(), p.journeys());
     }
 }

@@ -75,12 +75,23 @@ public final class DemoCommand implements Callable<Integer> {
         w.println();
         w.printf("Deadline checks (A2-A9), virtual time, in the order they fired:%n");
         w.printf("%-8s %-8s %-9s %-10s %-46s %s%n", "time", "user", "page", "outcome", "reasons", "coupon / channel");
-        for (Decision d : outcome.decisions().stream().filter(d -> !d.trigger().equals("dormant")).toList()) {
+        for (Decision d : outcome.decisions().stream().filter(d -> isInSession(d.trigger())).toList()) {
             w.printf("%-8s %-8s %-9s %-10s %-46s %s%n",
                     d.at().atZone(policy.timeZone()).toLocalTime().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")),
                     d.userId().replace("u-", ""), d.details().get("page"), d.outcome().wireName(),
                     String.join(",", d.reasons()),
                     d.coupon() == null ? "" : d.coupon().amount().toPlainString() + " via " + String.join(",", d.channels()));
+        }
+        w.println();
+        w.printf("Scenarios and journeys (C3-C6), from registration; caps count every trigger:%n");
+        w.printf("%-17s %-8s %-26s %-10s %-30s %s%n", "due (local)", "user", "trigger", "outcome", "reasons",
+                "reward / channel");
+        for (Decision d : outcome.decisions().stream().filter(d -> !isInSession(d.trigger())
+                && !d.trigger().equals("dormant")).toList()) {
+            w.printf("%-17s %-8s %-26s %-10s %-30s %s%n",
+                    d.at().atZone(policy.timeZone()).format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
+                    d.userId().replace("u-", ""), d.trigger(), d.outcome().wireName(), String.join(",", d.reasons()),
+                    rewardAndChannel(d));
         }
         w.println();
         w.printf("Dormant reminders (B1-B6), daily scan at %s %s, %d weeks after the trace:%n",
@@ -97,5 +108,21 @@ public final class DemoCommand implements Callable<Integer> {
         w.println();
         SimulateCommand.Summary.print(w, outcome, out);
         return 0;
+    }
+
+    /** A2-A9 decisions: a watched page's deadline, or the churn score at it. */
+    private static boolean isInSession(String trigger) {
+        return trigger.equals("deadline") || trigger.equals("churn");
+    }
+
+    /** What went out: {@code 5.00 coupon via sms}, {@code free_delivery via inbox}, {@code via inbox}. */
+    private static String rewardAndChannel(Decision d) {
+        if (d.outcome() != Decision.Outcome.SENT) {
+            return "";
+        }
+        String reward = d.coupon() != null ? d.coupon().amount().toPlainString() + " " + d.coupon().kind()
+                : d.details().get("reward") instanceof java.util.Map<?, ?> r ? String.valueOf(r.get("id")) : "";
+        String channel = d.channels().isEmpty() ? "" : "via " + String.join(",", d.channels());
+        return (reward + " " + channel).trim();
     }
 }

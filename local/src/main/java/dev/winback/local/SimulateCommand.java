@@ -28,6 +28,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML (default: config/policy.yaml as shipped).")
     Path policy;
 
+    @Option(names = "--suppress", paramLabel = "FILE",
+            description = "Suppression list (C6): user ids never to message, one per line ('#' starts a comment).")
+    Path suppress;
+
     @Option(names = "--batch-size", defaultValue = "100", description = "Records per delivered batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -44,7 +48,8 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new WinbackCommand.UserError("--batch-size must be 1..10000");
         }
         Policy loaded = policy == null ? PolicyLoader.defaults() : PolicyLoader.fromFile(policy);
-        Simulation.Outcome outcome = new Simulation(loaded, batchSize, Clock.systemUTC(), parseUntil(loaded)).run(events, out);
+        Simulation.Outcome outcome = new Simulation(loaded, batchSize, Clock.systemUTC(), parseUntil(loaded),
+                SuppressCommand.readList(suppress)).run(events, out);
         Summary.print(spec.commandLine().getOut(), outcome, out);
         return 0;
     }

@@ -27,6 +27,8 @@ import dev.winback.core.dormancy.DormantReminders;
 import dev.winback.core.dormancy.ReminderMessage;
 import dev.winback.adapters.InMemoryRewardStats;
 import dev.winback.core.recall.Delivery;
+import dev.winback.core.recall.SuppressionList;
+import dev.winback.core.scenario.JourneyCheck;
 import dev.winback.core.scenario.ScenarioCheck;
 import dev.winback.handlers.DeadlineCheckHandler;
 import dev.winback.handlers.DormantScanHandler;
@@ -54,7 +56,8 @@ import java.util.TreeMap;
 /**
  * Replays a trace (JSON Lines, one behavior event per line) through the real function handlers on a
  * virtual clock: IngestFunction receives the events in batches as the Kinesis event source mapping
- * would deliver them; the deadline timers it arms fire into DeadlineCheckFunction at their due time.
+ * would deliver them; the timers it arms (deadlines, scenarios, journey steps) fire into
+ * DeadlineCheckFunction at their due time.
  * Every store and channel is in memory, with the same rules as the AWS ones.
  */
 public final class Simulation {
@@ -65,6 +68,7 @@ public final class Simulation {
     private final int batchSize;
     private final Clock wallClock;
     private final Instant until;
+    private final SuppressionList suppressed;
 
     public Simulation(Policy policy, int batchSize, Clock wallClock) {
         this(policy, batchSize, wallClock, null);
@@ -72,10 +76,16 @@ public final class Simulation {
 
     /** @param until run the scheduled work (daily scans, deferred reminders) up to here after the trace ends */
     public Simulation(Policy policy, int batchSize, Clock wallClock, Instant until) {
+        this(policy, batchSize, wallClock, until, SuppressionList.NONE);
+    }
+
+    /** @param suppressed the operators' suppression list (C6), as {@code ./winback suppress} keeps it in AWS */
+    public Simulation(Policy policy, int batchSize, Clock wallClock, Instant until, SuppressionList suppressed) {
         this.policy = policy;
         this.batchSize = batchSize;
         this.wallClock = wallClock;
         this.until = until;
+        this.suppressed = suppressed;
     }
 
     /** What a run produced, for the summary and for tests. */
@@ -101,12 +111,12 @@ public final class Simulation {
 
         IngestHandler ingest = new IngestHandler(
                 new StreamIngest(policy, store, quarantine, wallClock, 1, timers), reports::add);
-        Recaller recaller = new Recaller(policy, channels, ledgers, ledgers, ledgers, channels, channels);
+        Recaller recaller = new Recaller(policy, channels, ledgers, ledgers, ledgers, channels, channels, suppressed);
         InMemoryRewardStats rewards = new InMemoryRewardStats();
-        ScenarioCheck scenarios = new ScenarioCheck(policy, new ScenarioCheck.Ports(store, channels, timers, rewards,
-                rewards, channels, ledgers, ledgers, ledgers, channels, channels));
-        DeadlineCheckHandler deadlines = new DeadlineCheckHandler(
-                new DeadlineCheck(policy, store, recaller, channels), scenarios, clock, DecisionMetrics.none());
+        ScenarioCheck.Ports scheduled = new ScenarioCheck.Ports(store, channels, timers, rewards, rewards, channels,
+                ledgers, ledgers, ledgers, channels, channels, suppressed);
+        DeadlineCheckHandler deadlines = new DeadlineCheckHandler(new DeadlineCheck(policy, store, recaller, channels),
+                new ScenarioCheck(policy, scheduled), new JourneyCheck(policy, scheduled), clock, DecisionMetrics.none());
         List<ReminderMessage.ShardTask> shardQueue = new ArrayList<>();
         VirtualDeferrals deferrals = new VirtualDeferrals();
         DormantScanHandler scan = new DormantScanHandler(policy, (runDay, shards) -> {
@@ -115,7 +125,7 @@ public final class Simulation {
             }
         });
         DormantShardHandler shards = new DormantShardHandler(new DormantReminders(policy, store.cohortIndex(), store,
-                Optional::empty, channels, ledgers, new Delivery(ledgers, channels), channels, deferrals), clock);
+                Optional::empty, channels, ledgers, new Delivery(ledgers, channels), channels, deferrals, suppressed), clock);
 
         OnlineConversions learning = new OnlineConversions(policy, channels, ledgers, rewards);
         Replay replay = new Replay(trace, ingest, deadlines, timers, clock, new Scans(scan, shards, shardQueue, deferrals),
@@ -183,15 +193,20 @@ public final class Simulation {
             }
         }
 
-        /** After the trace: pending deadlines fire; daily scans and deferred reminders run up to {@code until}. */
+        /**
+         * After the trace: with {@code until}, timers (deadlines, scenarios, journey steps), daily scans
+         * and deferred reminders run in time order up to it, and what is due later stays pending; without
+         * it, the pending timers fire (and the scans stop with the trace).
+         */
         void finish(Instant until) {
             flush();
-            for (Instant due = timers.nextDue(); due != null; due = timers.nextDue()) {
-                fire(timers.takeDue(due));
-            }
             if (until != null) {
                 runScheduledBefore(until.plusNanos(1));
                 clock.advanceTo(until);
+                return;
+            }
+            for (Instant due = timers.nextDue(); due != null; due = timers.nextDue()) {
+                fire(timers.takeDue(due));
             }
         }
 

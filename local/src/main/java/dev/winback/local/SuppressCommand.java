@@ -87,14 +87,30 @@ public final class SuppressCommand implements Callable<Integer> {
     private List<String> ids() throws IOException {
         List<String> ids = new ArrayList<>(users);
         if (file != null) {
-            for (String line : Files.readAllLines(file)) {
-                String id = line.replaceFirst("#.*", "").strip();
-                if (!id.isEmpty()) {
-                    ids.add(id);
-                }
+            ids.addAll(idsIn(file));
+        }
+        return ids;
+    }
+
+    /** User ids in a file, one per line; blank lines and {@code #} comments are skipped. */
+    static List<String> idsIn(Path file) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String id = line.replaceFirst("#.*", "").strip();
+            if (!id.isEmpty()) {
+                ids.add(id);
             }
         }
         return ids;
+    }
+
+    /** The simulator's suppression list from such a file; none without one. */
+    static dev.winback.core.recall.SuppressionList readList(Path file) throws IOException {
+        if (file == null) {
+            return dev.winback.core.recall.SuppressionList.NONE;
+        }
+        java.util.Set<String> listed = java.util.Set.copyOf(idsIn(file));
+        return listed::contains;
     }
 
     private void requireIds(List<String> ids) {

@@ -17,10 +17,15 @@ final class VirtualTimers implements TimerScheduler {
             new PriorityQueue<>(Comparator.comparing(Timer::dueAt).thenComparing(Timer::id));
     private final Set<String> armed = new HashSet<>();
 
+    /**
+     * Arming the same timer twice is one timer, like a deterministic schedule name. Arming it again for
+     * another due time (a message deferred past quiet hours) is a new firing, as the re-armed SQS
+     * message or the updated schedule is in AWS.
+     */
     @Override
     public void schedule(List<Timer> timers, Instant now) {
         for (Timer timer : timers) {
-            if (armed.add(timer.id())) { // like a deterministic schedule name: arming twice is one timer
+            if (armed.add(timer.id() + "@" + timer.dueAt())) {
                 pending.add(timer);
             }
         }

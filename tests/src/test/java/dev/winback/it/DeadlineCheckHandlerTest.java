@@ -7,7 +7,20 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.winback.adapters.ChannelNotifier;
+import dev.winback.adapters.DelayRoutedTimerScheduler;
 import dev.winback.adapters.DynamoContactHistory;
+import dev.winback.adapters.DynamoInbox;
+import dev.winback.adapters.EventBridgeTimerScheduler;
+import dev.winback.adapters.SqsTimerScheduler;
+import dev.winback.core.recall.Timer;
+import dev.winback.core.recall.TimerMessage;
+import dev.winback.core.recall.TimerScheduler;
+import dev.winback.core.state.JourneyProgress;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.scheduler.model.GetScheduleResponse;
 import dev.winback.adapters.DynamoCouponLedger;
 import dev.winback.adapters.DynamoDecisionLog;
 import dev.winback.adapters.DynamoSendLedger;
@@ -45,7 +58,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * DeadlineCheckFunction's handler fed by the SQS samples in events/, after IngestFunction applied
- * events/kinesis-batch.json: DynamoDB Local for state and ledgers, MiniStack SNS for the coupon notice.
+ * events/kinesis-batch.json: DynamoDB Local for state and ledgers, MiniStack SNS for the coupon notice
+ * and MiniStack's EventBridge Scheduler for a journey's next step.
  */
 class DeadlineCheckHandlerTest {
 
@@ -57,13 +71,14 @@ class DeadlineCheckHandlerTest {
     private final SqsClient sqs = MiniStack.sqs();
     private final SnsClient sns = MiniStack.sns();
     private final Policy policy = Fixtures.policyWithoutHoldout();
+    private String state;
     private String ledger;
     private String couponsQueue;
     private DeadlineCheckHandler handler;
 
     @BeforeEach
     void stateFromTheSampleBatch() {
-        String state = Fixtures.stateTable(dynamo);
+        state = Fixtures.stateTable(dynamo);
         ledger = Fixtures.ledgerTable(dynamo);
         new IngestHandler(new StreamIngest(policy, new DynamoStateStore(dynamo, state),
                 new SqsQuarantine(sqs, Fixtures.queue(sqs, "quarantine")), Clock.systemUTC(), 4), IngestMetrics.none())
@@ -79,7 +94,72 @@ class DeadlineCheckHandlerTest {
                 Fixtures.scenarioCheck(policy, dynamo, state, ledger,
                         new dev.winback.adapters.SqsTimerScheduler(sqs, Fixtures.queue(sqs, "timers")),
                         new SnsNotifier(sns, notifications[0], null), new SnsCouponPublisher(sns, coupons[0])),
+                Fixtures.journeyCheck(policy, dynamo, state, ledger,
+                        new dev.winback.adapters.SqsTimerScheduler(sqs, Fixtures.queue(sqs, "timers")),
+                        new SnsNotifier(sns, notifications[0], null), new SnsCouponPublisher(sns, coupons[0])),
                 DECISION_TIME, DecisionMetrics.none());
+    }
+
+    /**
+     * events/sqs-journey-step.json: u-1001's day-1 onboarding step, delivered twice by its schedule. One
+     * welcome message in the in-app inbox (the step has no reward and u-1001 no push endpoint), the
+     * journey moves to day 3, whose step is armed as an at() schedule on MiniStack's Scheduler (three
+     * days and an hour after the registration); the second copy changes nothing.
+     */
+    @Test
+    void aJourneyStepSendsOnceAndArmsTheNextStepOnTheScheduler() {
+        Instant registered = Instant.parse("2026-11-22T01:00:00Z");
+        Clock dayOne = Clock.fixed(Instant.parse("2026-11-23T02:00:01Z"), ZoneOffset.UTC);
+        try (SchedulerClient scheduler = MiniStack.configure(SchedulerClient.builder()).build()) {
+            String group = "winback-timers-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            scheduler.createScheduleGroup(b -> b.name(group));
+            String timerQueue = Fixtures.queue(sqs, "timers");
+            TimerScheduler timers = new DelayRoutedTimerScheduler(new SqsTimerScheduler(sqs, timerQueue),
+                    new EventBridgeTimerScheduler(scheduler, group, Fixtures.queueArn(sqs, timerQueue),
+                            "arn:aws:iam::000000000000:role/winback-scheduler",
+                            Fixtures.queueArn(sqs, Fixtures.queue(sqs, "schedule-dlq"))),
+                    policy.recall().timerQueueMaxDelay());
+            ChannelNotifier channels = new ChannelNotifier(Map.of("inbox", new DynamoInbox(dynamo, ledger, dayOne)));
+            // Only journey timers arrive here: the deadline and scenario checks are not needed.
+            DeadlineCheckHandler steps = new DeadlineCheckHandler(null, null,
+                    Fixtures.journeyCheck(policy, dynamo, state, ledger, timers, channels,
+                            (couponId, decisionId, userId, amount, kind, at) -> {
+                                throw new AssertionError("a step without rewards grants nothing");
+                            }),
+                    dayOne, DecisionMetrics.none());
+
+            SQSBatchResponse response = steps.handleRequest(load("sqs-journey-step.json"),
+                    new LocalContext("DeadlineCheckFunction"));
+
+            assertThat(response.getBatchItemFailures()).isEmpty();
+            List<Decision> journey = new DynamoDecisionLog(dynamo, ledger).forUser("u-1001",
+                    Instant.parse("2026-11-21T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
+            assertThat(journey).hasSize(1);
+            Decision decision = journey.getFirst();
+            assertThat(decision.trigger()).isEqualTo("journey:onboarding:day1");
+            assertThat(decision.outcome()).isEqualTo(Decision.Outcome.SENT);
+            assertThat(decision.channels()).containsExactly("inbox");
+            assertThat(decision.coupon()).isNull();
+            assertThat(decision.at()).isEqualTo(Instant.parse("2026-11-23T02:00:00Z"));
+            assertThat(decision.details()).containsEntry("journey", "onboarding").containsEntry("step", "day1")
+                    .containsEntry("startedAt", registered.toString());
+            assertThat(dynamo.query(b -> b.tableName(ledger).keyConditionExpression("pk = :pk AND begins_with(sk, :inbox)")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("user#u-1001"),
+                            ":inbox", AttributeValue.fromS("inbox#")))).items())
+                    .as("one welcome message however often the step arrives").hasSize(1)
+                    .allSatisfy(item -> assertThat(item.get("text").s()).startsWith("欢迎"));
+
+            JourneyProgress progress = Fixtures.user(dynamo, state, "u-1001").journeys.get("onboarding");
+            assertThat(progress.running()).isTrue();
+            assertThat(progress.step()).isEqualTo("day3");
+            assertThat(progress.startedAt()).isEqualTo(registered);
+            Timer dayThree = new Timer("u-1001", "journey:onboarding:day3", registered,
+                    registered.plus(java.time.Duration.parse("P3DT1H")));
+            GetScheduleResponse schedule = scheduler.getSchedule(b -> b.groupName(group).name(dayThree.slot()));
+            assertThat(schedule.scheduleExpression()).isEqualTo("at(2026-11-25T02:00:00)");
+            assertThat(TimerMessage.fromJson(schedule.target().input())).isEqualTo(dayThree);
+            scheduler.deleteSchedule(b -> b.groupName(group).name(dayThree.slot()));
+        }
     }
 
     @Test

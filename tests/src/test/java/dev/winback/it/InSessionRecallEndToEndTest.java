@@ -69,6 +69,8 @@ class InSessionRecallEndToEndTest {
                 new DynamoStateStore(dynamo, state), recaller, new DynamoDecisionLog(dynamo, ledger)),
                 Fixtures.scenarioCheck(policy, dynamo, state, ledger, new SqsTimerScheduler(sqs, timerQueue),
                         new SnsNotifier(sns, notifications[0], null), new SnsCouponPublisher(sns, coupons[0])),
+                Fixtures.journeyCheck(policy, dynamo, state, ledger, new SqsTimerScheduler(sqs, timerQueue),
+                        new SnsNotifier(sns, notifications[0], null), new SnsCouponPublisher(sns, coupons[0])),
                 MORNING, DecisionMetrics.none());
         SqsPoller timers = new SqsPoller(sqs, timerQueue, Fixtures.queueArn(sqs, timerQueue));
 

@@ -167,7 +167,9 @@ class KinesisIngestTest {
     }
 
     private Map<String, String> usersFromSimulation(Path out) throws IOException {
-        Simulation.Outcome outcome = new Simulation(policy, 100, Clock.systemUTC()).run(TRACE, out);
+        // Up to the end of the trace's day: journey steps (a day and more later) would move the state on.
+        Simulation.Outcome outcome = new Simulation(policy, 100, Clock.systemUTC(),
+                java.time.Instant.parse("2026-11-21T16:00:00Z")).run(TRACE, out);
         Map<String, String> users = new TreeMap<>();
         outcome.users().forEach((id, user) -> users.put(SubjectKey.user(id), StateCodec.toJson(user)));
         return users;

@@ -160,7 +160,8 @@ class RewardStatsTest {
         ScenarioCheck.Ports ports = new ScenarioCheck.Ports(states, decisions, (timers, now) -> { }, stats,
                 new DynamoRewardChoices(dynamo, ledger), phone -> false, new DynamoContactHistory(dynamo, ledger),
                 new DynamoCouponLedger(dynamo, ledger), sends, sent::add,
-                (couponId, decisionId, uid, amount, kind, at) -> wallet.add(couponId));
+                (couponId, decisionId, uid, amount, kind, at) -> wallet.add(couponId),
+                dev.winback.core.recall.SuppressionList.NONE);
         ScenarioCheck check = new ScenarioCheck(policy, Map.of("new_no_order", strategy),
                 dev.winback.core.scenario.SegmentMembership.of(policy), ports);
         Timer timer = ScenarioTimers.afterRegister(strategy, user);

@@ -86,6 +86,8 @@ class ScenarioTimerEndToEndTest {
                 new DynamoStateStore(dynamo, state), recaller, new DynamoDecisionLog(dynamo, ledger)),
                 Fixtures.scenarioCheck(policy, dynamo, state, ledger, new SqsTimerScheduler(sqs, timerQueue), channels,
                         new SnsCouponPublisher(sns, coupons[0])),
+                Fixtures.journeyCheck(policy, dynamo, state, ledger, new SqsTimerScheduler(sqs, timerQueue), channels,
+                        new SnsCouponPublisher(sns, coupons[0])),
                 DUE, DecisionMetrics.none());
 
         SqsPoller.Poll poll = new SqsPoller(sqs, timerQueue, Fixtures.queueArn(sqs, timerQueue))

@@ -58,7 +58,11 @@ class TemplateWiringTest {
 
     @Test
     void deadlineCheckFunctionsEnvironmentWiresIt() {
-        wires("DeadlineCheckFunction", Wiring::deadlineCheck);
+        wires("DeadlineCheckFunction", wiring -> {
+            wiring.deadlineCheck();
+            wiring.scenarioCheck();
+            wiring.journeyCheck();
+        });
     }
 
     @Test

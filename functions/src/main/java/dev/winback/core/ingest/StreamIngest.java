@@ -6,6 +6,8 @@ import dev.winback.core.event.EventDecoder;
 import dev.winback.core.dormancy.DormantCohorts;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.recall.Timer;
+import dev.winback.core.scenario.Journey;
+import dev.winback.core.scenario.JourneyTimers;
 import dev.winback.core.scenario.ScenarioStrategy;
 import dev.winback.core.scenario.ScenarioTimers;
 import dev.winback.core.recall.TimerRule;
@@ -53,6 +55,7 @@ public final class StreamIngest {
     private final int parallelism;
     private final TimerScheduler timers;
     private final java.util.Collection<ScenarioStrategy> scenarios;
+    private final java.util.Collection<Journey> journeys;
 
     /** Ingest without deadline timers (benchmarks, state-only replays). */
     public StreamIngest(Policy policy, StateStore store, Quarantine quarantine, Clock clock, int parallelism) {
@@ -68,6 +71,7 @@ public final class StreamIngest {
         this.timers = timers;
         this.policy = policy;
         this.scenarios = ScenarioStrategy.allOf(policy).values();
+        this.journeys = Journey.allOf(policy).values();
         this.decoder = new EventDecoder(policy.ingest().maxRecordBytes(), policy.ingest().maxFutureSkew());
         this.store = store;
         this.quarantine = quarantine;
@@ -282,9 +286,11 @@ public final class StreamIngest {
             tags = user.tags;
             newTimers = newTimers(user, enteredBefore);
             if (user.registeredAt != null && !user.registeredAt.equals(registeredBefore)) {
-                // C3: a scenario that starts at registration (new_no_order: 30 min later) is armed now.
+                // C3: a scenario that starts at registration (new_no_order: 30 min later) is armed now;
+                // C5: so is the first step of each journey the user starts (recorded in the state saved below).
                 newTimers = new ArrayList<>(newTimers);
                 newTimers.addAll(ScenarioTimers.onRegistration(scenarios, user));
+                newTimers.addAll(JourneyTimers.onRegistration(journeys, user));
             }
             cohort = DormantCohorts.entry(user, policy);
         }

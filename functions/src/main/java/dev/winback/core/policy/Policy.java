@@ -12,11 +12,34 @@ import java.util.Map;
  * YAML by {@link PolicyLoader}; {@code config/policy.yaml} is the shipped default.
  */
 public record Policy(ZoneId timeZone, Ingest ingest, Recall recall, Dormancy dormancy, Segments segments,
-                     Map<String, Scenario> scenarios, Messaging messaging, Attribution attribution, Geo geo) {
+                     Map<String, Scenario> scenarios, Messaging messaging, Attribution attribution, Geo geo,
+                     Map<String, Journey> journeys) {
+
+    /** {@code journeys} is optional in the file: absent means none. Both maps keep the file's order. */
+    public Policy {
+        scenarios = scenarios == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scenarios));
+        journeys = journeys == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(journeys));
+    }
+
+    /** A policy without lifecycle journeys. */
+    public Policy(ZoneId timeZone, Ingest ingest, Recall recall, Dormancy dormancy, Segments segments,
+                  Map<String, Scenario> scenarios, Messaging messaging, Attribution attribution, Geo geo) {
+        this(timeZone, ingest, recall, dormancy, segments, scenarios, messaging, attribution, geo, Map.of());
+    }
 
     /** The same policy with day boundaries and quiet hours in another time zone. */
     public Policy withTimeZone(ZoneId zone) {
-        return new Policy(zone, ingest, recall, dormancy, segments, scenarios, messaging, attribution, geo);
+        return new Policy(zone, ingest, recall, dormancy, segments, scenarios, messaging, attribution, geo, journeys);
+    }
+
+    /** The same policy with other scenarios (C3). */
+    public Policy withScenarios(Map<String, Scenario> replaced) {
+        return new Policy(timeZone, ingest, recall, dormancy, segments, replaced, messaging, attribution, geo, journeys);
+    }
+
+    /** The same policy with other lifecycle journeys (C5). */
+    public Policy withJourneys(Map<String, Journey> replaced) {
+        return new Policy(timeZone, ingest, recall, dormancy, segments, scenarios, messaging, attribution, geo, replaced);
     }
 
     public record Ingest(int dedupWindow, Duration sessionTimeout, Duration maxFutureSkew, int maxRecordBytes) {
@@ -72,7 +95,43 @@ public record Policy(ZoneId timeZone, Ingest ingest, Recall recall, Dormancy dor
         }
     }
 
-    public record Scenario(Duration delay, List<Reward> rewards) {
+    /**
+     * C3: one scenario's strategy. Only {@code delay} and {@code rewards} are required; a field left
+     * out takes its default (null here): {@code segment} the scenario's name, {@code after}
+     * {@code register}, {@code channels} push, SMS, in-app inbox, {@code messages} the built-in texts,
+     * {@code explorationFloor} 0.1, {@code holdout} {@code attribution.holdout}. See
+     * {@code dev.winback.core.scenario.ScenarioStrategy}.
+     *
+     * @param messages locale → reward kind (or reward key such as {@code coupon:10.00}) → template
+     */
+    public record Scenario(String segment, String after, Duration delay, List<Reward> rewards, List<String> channels,
+                           Map<String, Map<String, String>> messages, Double explorationFloor, Double holdout) {
+
+        /** The two settings every scenario needs; everything else at its default. */
+        public Scenario(Duration delay, List<Reward> rewards) {
+            this(null, null, delay, rewards, null, null, null, null);
+        }
+    }
+
+    /**
+     * C5: a lifecycle journey. From {@code after} (today: registration), timed {@code steps}, each
+     * checked against {@code exitWhen} when it fires. Optional: {@code after} ({@code register}),
+     * {@code exitWhen} (none), {@code holdout} ({@code attribution.holdout}). See
+     * {@code dev.winback.core.scenario.Journey}.
+     */
+    public record Journey(String after, List<String> exitWhen, Double holdout, List<JourneyStep> steps) {
+    }
+
+    /**
+     * One step of a journey: {@code wait} (in the file; {@code sinceStart} here, since a record cannot
+     * have a {@code wait} component) counts from the journey's start. Optional: {@code channels}
+     * (push, SMS, in-app inbox), {@code rewards} (none: a message only), {@code messages} (the
+     * built-in reward texts; a step without rewards needs its own {@code text}),
+     * {@code explorationFloor} (0.1).
+     */
+    public record JourneyStep(String name, @com.fasterxml.jackson.annotation.JsonProperty("wait") Duration sinceStart,
+                              List<String> channels, List<Reward> rewards,
+                              Map<String, Map<String, String>> messages, Double explorationFloor) {
     }
 
     public record Reward(String kind, BigDecimal amount) {

@@ -1,5 +1,7 @@
 package dev.winback.core.policy;
 
+import dev.winback.core.scenario.Journey;
+import dev.winback.core.scenario.ScenarioStrategy;
 import dev.winback.core.segments.CustomSegments;
 import dev.winback.core.segments.SegmentExpressionException;
 import java.math.BigDecimal;
@@ -93,6 +95,19 @@ final class PolicyChecks {
         require(p.attribution().holdout() >= 0 && p.attribution().holdout() < 1, source,
                 "attribution.holdout", "must be in [0, 1)");
         require(p.geo().k() >= 1, source, "geo.k", "must be at least 1");
+        checkScenariosAndJourneys(p, source);
+    }
+
+    /**
+     * C3/C5: every scenario's and journey's settings, each problem naming its field
+     * ({@code scenarios.new_no_order.channels: 'fax' is not one of [...]}); all of them in one message.
+     */
+    private static void checkScenariosAndJourneys(Policy p, String source) {
+        java.util.List<String> problems = new java.util.ArrayList<>(ScenarioStrategy.problemsIn(p));
+        problems.addAll(Journey.problemsIn(p));
+        if (!problems.isEmpty()) {
+            throw new PolicyException(source + ": " + String.join("; ", problems));
+        }
     }
 
     /** C2: every custom segment's name and CEL expression, compiled and type-checked now (and cached). */

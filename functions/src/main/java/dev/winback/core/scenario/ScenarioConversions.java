@@ -5,8 +5,8 @@ import dev.winback.core.recall.SendLedger;
 import java.util.Map;
 
 /**
- * C4 feedback: an order attributed (C7, last touch within the window) to a scenario message counts
- * one conversion for the reward that message carried. Called by whatever attributes orders online
+ * C4 feedback: an order attributed (C7, last touch within the window) to a scenario message (or a
+ * journey step's message with a reward) counts one conversion for the reward that message carried. Called by whatever attributes orders online
  * (the conversion consumer) with the touch the order was attributed to.
  *
  * <p>A decision converts at most once however many orders follow it (the bandit's rate is converted
@@ -20,18 +20,19 @@ public final class ScenarioConversions {
 
     /** @return true when this call counted the conversion */
     public static boolean record(Decision touch, SendLedger sends, RewardStats stats) {
-        if (touch.outcome() != Decision.Outcome.SENT || !touch.trigger().startsWith(ScenarioStrategy.TRIGGER_PREFIX)) {
+        String statsKey = MessagePlan.statsKeyOf(touch.trigger());
+        if (touch.outcome() != Decision.Outcome.SENT || statsKey == null) {
             return false; // holdout users and other triggers teach the bandit nothing
         }
         String reward = rewardKey(touch);
         if (reward == null) {
-            return false;
+            return false; // a message without a reward
         }
         if (!sends.claim(touch.decisionId(), ScenarioCheck.CONVERSION_COUNTED)) {
             return false;
         }
         try {
-            stats.recordConversion(touch.trigger().substring(ScenarioStrategy.TRIGGER_PREFIX.length()), reward);
+            stats.recordConversion(statsKey, reward);
             return true;
         } catch (RuntimeException e) {
             sends.release(touch.decisionId(), ScenarioCheck.CONVERSION_COUNTED);

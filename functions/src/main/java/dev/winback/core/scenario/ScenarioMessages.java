@@ -24,12 +24,17 @@ import java.util.Map;
  * amount (free delivery) must use a template that does not mention {@code {0}}; {@link #validate}
  * checks that, and that every pattern compiles, when the policy loads.
  *
+ * <p>A message that carries no reward (a journey step that only keeps in touch) is keyed {@code text}
+ * and has no argument.
+ *
  * <p>MessageFormat's one trap: an apostrophe quotes text, so a literal one is written twice
  * ({@code "it''s yours"}). An odd number of lone apostrophes is reported as an error.
  */
 public final class ScenarioMessages {
 
     public static final String DEFAULT_LOCALE = "default";
+    /** The key of the template for a message without a reward. */
+    public static final String TEXT = "text";
 
     private ScenarioMessages() {
     }
@@ -41,6 +46,7 @@ public final class ScenarioMessages {
      * symbols.
      *
      * @param userLocale a BCP 47 tag or Java locale ({@code zh_CN}); null: the default template, root symbols
+     * @param reward     null for a message without a reward: the {@link #TEXT} template
      */
     public static String render(Map<String, Map<String, String>> messages, String userLocale, ScenarioReward reward) {
         for (String candidate : localeCandidates(userLocale)) {
@@ -49,10 +55,12 @@ public final class ScenarioMessages {
                 // Symbols follow the text: the user's locale for a text in their language, root
                 // symbols for the default text (a French user reading the Chinese default gets 5.00元, not 5,00元).
                 Locale locale = DEFAULT_LOCALE.equals(candidate) ? Locale.ROOT : locale(userLocale);
-                return new MessageFormat(template, locale).format(new Object[] {reward.amount()});
+                Object[] arguments = reward == null ? new Object[0] : new Object[] {reward.amount()};
+                return new MessageFormat(template, locale).format(arguments);
             }
         }
-        throw new IllegalArgumentException("no message template for " + reward.key() + " (locale " + userLocale + ")");
+        throw new IllegalArgumentException("no message template for " + (reward == null ? TEXT : reward.key())
+                + " (locale " + userLocale + ")");
     }
 
     static String template(Map<String, Map<String, String>> messages, String userLocale, ScenarioReward reward) {
@@ -68,6 +76,9 @@ public final class ScenarioMessages {
     private static String template(Map<String, String> byReward, ScenarioReward reward) {
         if (byReward == null) {
             return null;
+        }
+        if (reward == null) {
+            return byReward.get(TEXT);
         }
         String template = byReward.get(reward.key());
         return template != null ? template : byReward.get(reward.kind().wireName());
@@ -97,7 +108,8 @@ public final class ScenarioMessages {
 
     /**
      * Every problem with a scenario's templates, in words (empty when there is none): a {@code default}
-     * template for every candidate, patterns that compile, balanced apostrophes, no argument but
+     * template for every candidate (for {@link #TEXT} when there are no rewards), keys that are a reward
+     * kind, a reward key or {@code text}, patterns that compile, balanced apostrophes, no argument but
      * {@code {0}}, and no {@code {0}} where the reward has no amount.
      */
     public static List<String> validate(Map<String, Map<String, String>> messages, List<ScenarioReward> rewards) {
@@ -121,7 +133,16 @@ public final class ScenarioMessages {
             }
             for (Map.Entry<String, String> entry : locale.getValue().entrySet()) {
                 String where = "messages." + tag + "." + entry.getKey();
+                if (!isKey(entry.getKey())) {
+                    problems.add(where + ": not a reward kind " + kinds() + ", a reward key (such as coupon:5.00) or '"
+                            + TEXT + "'");
+                    continue;
+                }
                 problems.addAll(checkPattern(where, entry.getValue()));
+                if (TEXT.equals(entry.getKey()) && entry.getValue() != null && !entry.getValue().isBlank()
+                        && checkPattern(where, entry.getValue()).isEmpty() && arguments(entry.getValue()) > 0) {
+                    problems.add(where + ": a message without a reward has no {0}");
+                }
             }
             for (ScenarioReward reward : rewards) {
                 String template = template(Map.of(tag, locale.getValue()), tag, reward);
@@ -137,7 +158,28 @@ public final class ScenarioMessages {
                         + " (key it by '" + reward.kind().wireName() + "' or '" + reward.key() + "')");
             }
         }
+        if (rewards.isEmpty() && template(messages, null, null) == null) {
+            problems.add("messages." + DEFAULT_LOCALE + ": no '" + TEXT + "' template (the message has no reward)");
+        }
         return problems;
+    }
+
+    /** {@code text}, a reward kind ({@code coupon}) or a reward key ({@code coupon:5.00}). */
+    private static boolean isKey(String key) {
+        if (TEXT.equals(key)) {
+            return true;
+        }
+        try {
+            ScenarioReward.fromKey(key);
+            return true;
+        } catch (IllegalArgumentException e) {
+            // "coupon" alone needs an amount as a reward, yet is a valid kind key
+            return java.util.Arrays.stream(RewardKind.values()).anyMatch(kind -> kind.wireName().equals(key));
+        }
+    }
+
+    private static List<String> kinds() {
+        return java.util.Arrays.stream(RewardKind.values()).map(RewardKind::wireName).toList();
     }
 
     private static List<String> checkPattern(String where, String pattern) {

@@ -17,6 +17,8 @@ public final class ScenarioRoutes {
 
     public static final String INBOX = "inbox";
     public static final String AD_AUDIENCE = "ad_audience";
+    /** The message attribute that names the audience: the trigger, e.g. {@code scenario:new_no_order}. */
+    public static final String AUDIENCE_ATTRIBUTE = "audience";
 
     private static final Set<String> WITHDRAW_ALL = Set.of("all", "marketing");
 

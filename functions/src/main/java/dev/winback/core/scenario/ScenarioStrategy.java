@@ -57,9 +57,15 @@ public record ScenarioStrategy(String name, String segment, String after, Durati
         Objects.requireNonNull(name, "name");
         rewards = List.copyOf(rewards);
         channels = List.copyOf(channels);
+        messages = copyOf(messages);
+    }
+
+    /** An unmodifiable copy in the given order; empty entries stay, for validation to name them. */
+    static Map<String, Map<String, String>> copyOf(Map<String, Map<String, String>> messages) {
         Map<String, Map<String, String>> copy = new LinkedHashMap<>();
-        messages.forEach((locale, byReward) -> copy.put(locale, Map.copyOf(byReward)));
-        messages = java.util.Collections.unmodifiableMap(copy);
+        messages.forEach((locale, byReward) -> copy.put(locale,
+                byReward == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byReward))));
+        return java.util.Collections.unmodifiableMap(copy);
     }
 
     /** The decision's trigger and the timer's page: {@code scenario:new_no_order}. */
@@ -129,15 +135,100 @@ public record ScenarioStrategy(String name, String segment, String after, Durati
     }
 
     /**
-     * The strategy for a scenario of today's policy shape ({@code delay}, {@code rewards}): the segment
-     * of the same name, armed on registration, the default channels, texts and floor, and the
-     * attribution holdout. Replace with the policy's own fields once it carries them.
+     * The strategy of a scenario in the policy, each field left out at its default: the segment of the
+     * same name, armed on registration, {@link #DEFAULT_CHANNELS}, {@link #DEFAULT_MESSAGES},
+     * {@link #DEFAULT_EXPLORATION_FLOOR}, and the attribution holdout.
+     *
+     * @throws IllegalArgumentException when a reward is not one (unknown kind, a coupon without amount)
      */
     public static ScenarioStrategy fromPolicy(String name, Policy.Scenario scenario, Policy policy) {
-        List<ScenarioReward> rewards = scenario.rewards().stream()
-                .map(r -> ScenarioReward.of(r.kind(), r.amount())).toList();
-        return new ScenarioStrategy(name, name, AFTER_REGISTER, scenario.delay(), rewards, DEFAULT_CHANNELS,
-                DEFAULT_MESSAGES, DEFAULT_EXPLORATION_FLOOR, policy.attribution().holdout());
+        return new ScenarioStrategy(name,
+                scenario.segment() == null ? name : scenario.segment(),
+                scenario.after() == null ? AFTER_REGISTER : scenario.after(),
+                scenario.delay(),
+                rewardsOf(scenario.rewards()),
+                scenario.channels() == null ? DEFAULT_CHANNELS : scenario.channels(),
+                scenario.messages() == null ? DEFAULT_MESSAGES : scenario.messages(),
+                scenario.explorationFloor() == null ? DEFAULT_EXPLORATION_FLOOR : scenario.explorationFloor(),
+                scenario.holdout() == null ? policy.attribution().holdout() : scenario.holdout());
+    }
+
+    /** The policy's rewards as candidates; none for an absent list. */
+    static List<ScenarioReward> rewardsOf(List<Policy.Reward> rewards) {
+        if (rewards == null) {
+            return List.of();
+        }
+        List<ScenarioReward> candidates = new ArrayList<>(rewards.size());
+        for (int i = 0; i < rewards.size(); i++) {
+            Policy.Reward reward = rewards.get(i);
+            if (reward == null) {
+                throw new IllegalArgumentException("rewards[" + i + "]: empty");
+            }
+            try {
+                candidates.add(ScenarioReward.of(reward.kind(), reward.amount()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("rewards[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return candidates;
+    }
+
+    /**
+     * Every problem with the policy's scenarios, each prefixed by {@code scenarios.<name>.<field>}
+     * (empty when all are valid): the strategy's own rules ({@link #validate()}), a name usable in a
+     * timer's page, and a segment the policy defines (built-in or custom).
+     */
+    public static List<String> problemsIn(Policy policy) {
+        List<String> problems = new ArrayList<>();
+        if (policy.scenarios() == null) {
+            return problems;
+        }
+        Set<String> segments = knownSegments(policy);
+        policy.scenarios().forEach((name, scenario) -> {
+            String at = "scenarios." + name;
+            if (!isName(name)) {
+                problems.add(at + ": a name is letters, digits, '_' and '-' (it becomes part of timer and decision ids)");
+                return;
+            }
+            if (scenario == null) {
+                problems.add(at + ": empty");
+                return;
+            }
+            ScenarioStrategy strategy;
+            try {
+                strategy = fromPolicy(name, scenario, policy);
+            } catch (IllegalArgumentException e) {
+                problems.add(at + "." + e.getMessage());
+                return;
+            } catch (NullPointerException e) {
+                problems.add(at + ": a list holds an empty entry");
+                return;
+            }
+            problems.addAll(strategy.validate());
+            if (strategy.segment() != null && !strategy.segment().isBlank() && !segments.contains(strategy.segment())) {
+                problems.add(at + ".segment: '" + strategy.segment() + "' is not a segment (known: " + segments + ")");
+            }
+        });
+        return problems;
+    }
+
+    /** The built-in segment tags and the policy's custom ones. */
+    static Set<String> knownSegments(Policy policy) {
+        Set<String> known = new java.util.TreeSet<>(dev.winback.core.segments.BuiltInTags.ALL);
+        if (policy.segments() != null) {
+            known.addAll(policy.segments().custom().keySet());
+        }
+        return known;
+    }
+
+    /** Scenario, journey and step names: they end up in timer pages ({@code journey:<name>:<step>}) and ids. */
+    static boolean isName(String name) {
+        return name != null && name.matches("[A-Za-z0-9_-]{1,64}");
+    }
+
+    /** What the shared decision pipeline needs of this strategy. */
+    MessagePlan plan() {
+        return new MessagePlan(trigger(), holdout, name, List.of(segment), rewards, channels, messages, explorationFloor);
     }
 
     /** Every scenario of the policy, by name. */

@@ -80,6 +80,9 @@ public final class UserState extends Subject {
     /** C2 segment tags, recomputed after every applied batch. */
     public SortedSet<String> tags = new TreeSet<>();
 
+    /** C5: journey name → the user's place in it (started at registration, advanced as its steps fire). */
+    public SortedMap<String, JourneyProgress> journeys = new TreeMap<>();
+
     public static UserState newUser(String userId) {
         UserState state = new UserState();
         state.userId = userId;

@@ -100,6 +100,41 @@ class StreamIngestTimerTest {
         return StateCodec.fromBytes(stored.body(), UserState.class);
     }
 
+    // --- scenarios and journeys started by registration (C3, C5) ---------------------------------
+
+    private static StreamRecord register(long seq, String user) {
+        return rec(seq, event("register").user(user));
+    }
+
+    @Test
+    void registeringArmsTheScenarioAndEachJourneysFirstStepAndRecordsTheStart() {
+        run(register(1, "u1"));
+
+        Instant registered = T0.plusSeconds(1);
+        assertEquals(List.of(
+                        new Timer("u1", "journey:onboarding:day1", registered, registered.plus(Duration.parse("P1DT1H"))),
+                        new Timer("u1", "scenario:new_no_order", registered, registered.plus(Duration.ofMinutes(30)))),
+                sorted(scheduler.all()));
+        assertEquals(java.util.Map.of("onboarding",
+                        dev.winback.core.state.JourneyProgress.startedAt(registered, "day1", Duration.parse("P1DT1H"))),
+                user("u1").journeys, "the start is in the state saved with the batch");
+    }
+
+    @Test
+    void aSecondRegistrationDoesNotStartTheJourneyAgain() {
+        run(register(1, "u1"));
+        scheduler.calls.clear();
+
+        run(register(2, "u1")); // later: registeredAt stays, nothing to arm
+        assertEquals(List.of(), scheduler.all());
+
+        // A late event with an earlier registration moves registeredAt: the scenario re-arms from it,
+        // the running journey stays as it is.
+        run(event("register").user("u1").id("ev-3").at(T0.minusSeconds(60)).record("3"));
+        assertEquals(List.of("scenario:new_no_order"), scheduler.all().stream().map(Timer::page).toList());
+        assertEquals(T0.plusSeconds(1), user("u1").journeys.get("onboarding").startedAt());
+    }
+
     // --- which timers ----------------------------------------------------------------------------
 
     @Test

@@ -55,6 +55,7 @@ class ScenarioCheckTest {
     private final List<Timer> rearmed = new ArrayList<>();
     private final List<String> wallet = Collections.synchronizedList(new ArrayList<>());
     private final FakeNotifier notifier = new FakeNotifier();
+    private final Set<String> suppressed = new HashSet<>();
 
     /** Records messages; refuses the channels in {@link #refusing}. */
     static final class FakeNotifier implements Notifier {
@@ -74,7 +75,7 @@ class ScenarioCheckTest {
         CouponPublisher walletTopic = (couponId, decisionId, userId, amount, kind, at) ->
                 wallet.add(couponId + ":" + (amount == null ? "-" : amount.toPlainString()) + ":" + kind);
         ScenarioCheck.Ports ports = new ScenarioCheck.Ports(states, log, (timers, now) -> rearmed.addAll(timers), stats,
-                stats, log, ledgers, ledgers, ledgers, notifier, walletTopic);
+                stats, log, ledgers, ledgers, ledgers, notifier, walletTopic, suppressed::contains);
         return new ScenarioCheck(policy, Map.of(strategy.name(), strategy), SegmentMembership.of(policy), ports);
     }
 
@@ -300,6 +301,23 @@ class ScenarioCheckTest {
                 dev.winback.core.conversion.Touch.of(d).orElseThrow().group());
 
         assertEquals(Outcome.SENT, decide(store(registered(treated, REGISTERED))).outcome());
+    }
+
+    @Test
+    void aUserOnTheSuppressionListGetsNothingAndIsNoControlUser() {
+        strategy = withHoldout(strategy, 0.5);
+        String listed = null;
+        for (int i = 0; listed == null; i++) {
+            listed = Holdout.isHeldOut("s-" + i, "scenario:new_no_order", 0.5) ? "s-" + i : null;
+        }
+        suppressed.add(listed);
+        Decision d = decide(store(registered(listed, REGISTERED)));
+        assertEquals(Outcome.SUPPRESSED, d.outcome());
+        assertEquals(List.of("new_no_order", "suppression_list"), d.reasons(), "checked before the holdout draw");
+        assertTrue(dev.winback.core.conversion.Touch.of(d).isEmpty());
+        assertTrue(notifier.sent.isEmpty());
+        assertTrue(wallet.isEmpty());
+        assertEquals(0, sendsCounted());
     }
 
     @Test

@@ -106,6 +106,34 @@ class ScenarioMessagesTest {
     }
 
     @Test
+    void aMessageWithoutARewardUsesTheTextTemplate() {
+        Map<String, Map<String, String>> texts = Map.of(
+                "default", Map.of("text", "欢迎加入！"),
+                "en", Map.of("text", "Welcome, it''s good to have you"));
+        assertEquals("Welcome, it's good to have you", ScenarioMessages.render(texts, "en-US", null));
+        assertEquals("欢迎加入！", ScenarioMessages.render(texts, "fr", null));
+        assertEquals(List.of(), ScenarioMessages.validate(texts, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> ScenarioMessages.render(MESSAGES, "en", null),
+                "reward templates are no text");
+    }
+
+    @Test
+    void aMessageWithoutARewardNeedsATextWithoutAnAmount() {
+        assertEquals(List.of("messages.default: no 'text' template (the message has no reward)"),
+                ScenarioMessages.validate(Map.of("default", Map.of("coupon", "{0} off")), List.of()));
+        assertEquals(List.of("messages.default.text: a message without a reward has no {0}"),
+                ScenarioMessages.validate(Map.of("default", Map.of("text", "{0} for you")), List.of()));
+    }
+
+    @Test
+    void aKeyThatIsNoRewardIsReported() {
+        List<String> problems = ScenarioMessages.validate(Map.of("default", Map.of(
+                "coupon", "{0} off", "coupon:5.00", "five off", "copuon", "typo")), List.of(FIVE));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("messages.default.copuon: not a reward kind"), problems.get(0));
+    }
+
+    @Test
     void renderingWithoutAnyTemplateFails() {
         assertThrows(IllegalArgumentException.class,
                 () -> ScenarioMessages.render(Map.of("default", Map.of("coupon", "x")), "en", FREE));

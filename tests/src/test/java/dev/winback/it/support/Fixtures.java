@@ -147,7 +147,7 @@ public final class Fixtures {
         dev.winback.core.policy.Policy p = dev.winback.core.policy.PolicyLoader.defaults();
         return new dev.winback.core.policy.Policy(p.timeZone(), p.ingest(), p.recall(), p.dormancy(), p.segments(),
                 p.scenarios(), p.messaging(), new dev.winback.core.policy.Policy.Attribution(p.attribution().window(), 0),
-                p.geo());
+                p.geo(), p.journeys());
     }
 
     /**
@@ -164,6 +164,22 @@ public final class Fixtures {
                 new dev.winback.adapters.DynamoRewardChoices(dynamo, ledgerTable), phone -> false,
                 new dev.winback.adapters.DynamoContactHistory(dynamo, ledgerTable),
                 new dev.winback.adapters.DynamoCouponLedger(dynamo, ledgerTable),
-                new dev.winback.adapters.DynamoSendLedger(dynamo, ledgerTable), notifier, wallet));
+                new dev.winback.adapters.DynamoSendLedger(dynamo, ledgerTable), notifier, wallet,
+                dev.winback.core.recall.SuppressionList.NONE));
+    }
+
+    /** The journey check (C5) on the same tables, channels and timers as {@link #scenarioCheck}. */
+    public static dev.winback.core.scenario.JourneyCheck journeyCheck(dev.winback.core.policy.Policy policy,
+            DynamoDbClient dynamo, String stateTable, String ledgerTable, dev.winback.core.recall.TimerScheduler timers,
+            dev.winback.core.recall.Notifier notifier, dev.winback.core.recall.CouponPublisher wallet) {
+        return new dev.winback.core.scenario.JourneyCheck(policy, new dev.winback.core.scenario.ScenarioCheck.Ports(
+                new dev.winback.adapters.DynamoStateStore(dynamo, stateTable),
+                new dev.winback.adapters.DynamoDecisionLog(dynamo, ledgerTable), timers,
+                new dev.winback.adapters.DynamoRewardStats(dynamo, ledgerTable),
+                new dev.winback.adapters.DynamoRewardChoices(dynamo, ledgerTable), phone -> false,
+                new dev.winback.adapters.DynamoContactHistory(dynamo, ledgerTable),
+                new dev.winback.adapters.DynamoCouponLedger(dynamo, ledgerTable),
+                new dev.winback.adapters.DynamoSendLedger(dynamo, ledgerTable), notifier, wallet,
+                dev.winback.core.recall.SuppressionList.NONE));
     }
 }
