@@ -91,7 +91,8 @@ public final class ConversionStories {
                         new dev.winback.adapters.DynamoRewardChoices(dynamo, ledger), phone -> false,
                         new dev.winback.adapters.DynamoContactHistory(dynamo, ledger),
                         new dev.winback.adapters.DynamoCouponLedger(dynamo, ledger), new DynamoSendLedger(dynamo, ledger),
-                        message -> { }, (couponId, decisionId, uid, amount, kind, at) -> { }));
+                        message -> { }, (couponId, decisionId, uid, amount, kind, at) -> { },
+                        dev.winback.core.recall.SuppressionList.NONE));
         Timer timer = ScenarioTimers.afterRegister(strategy, user);
         return check.check(timer, timer.dueAt()).orElseThrow();
     }
