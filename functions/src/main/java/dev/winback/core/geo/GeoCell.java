@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * A cell of the directory's geo index: an H3 hexagon at resolution {@value #RESOLUTION} (average edge
- * 3.7 km, area 36 km²), written as H3's 15-character hex address (e.g. {@code 865a1d0a7ffffff}).
- * Every listable directory entry sits in exactly one cell; a campaign reads the cells
+ * 3.2 km, average area 36 km²; cells vary with position, e.g. 24 km² around Benxi), written as H3's
+ * 15-character hex address (e.g. {@code 865a1d0a7ffffff}). Every listable directory entry sits in exactly one cell; a campaign reads the cells
  * {@linkplain #covering covering} the disk around its site, so its cost follows the users near the
  * site, not the size of the directory. See {@code docs/geo-index.md} for the key design and read cost.
  *
@@ -83,6 +83,11 @@ public record GeoCell(String address) {
     public double[] centre() {
         LatLng centre = H3.CORE.cellToLatLng(address);
         return new double[] {centre.lat, centre.lng};
+    }
+
+    /** The cell's area in km² (H3 cells of one resolution differ in size by up to about 2× across the globe). */
+    public double areaKm2() {
+        return H3.CORE.cellArea(address, com.uber.h3core.AreaUnit.km2);
     }
 
     private static double circumradiusKm(H3Core h3, long cell) {

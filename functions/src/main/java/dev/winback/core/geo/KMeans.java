@@ -60,7 +60,12 @@ public final class KMeans {
         if (n == 0) {
             return new Clustering(0, d, new int[0], new double[0], new int[0], 0, 0, true);
         }
-        double[] centroids = seed(points, n, d);
+        return lloyd(points, n, d, seed(points, n, d));
+    }
+
+    /** Lloyd iterations from the given centres (row-major, at least one); the points are not modified. */
+    Clustering lloyd(double[] points, int n, int d, double[] initial) {
+        double[] centroids = initial.clone();
         int clusters = centroids.length / d;
         int[] assignments = new int[n];
         double[] sums = new double[clusters * d];
