@@ -10,11 +10,11 @@ import java.util.List;
 /**
  * A cell of the directory's geo index: an H3 hexagon at resolution {@value #RESOLUTION} (average edge
  * 3.2 km, average area 36 km²; cells vary with position, e.g. 24 km² around Benxi), written as H3's
- * 15-character hex address (e.g. {@code 865a1d0a7ffffff}). Every listable directory entry sits in exactly one cell; a campaign reads the cells
- * {@linkplain #covering covering} the disk around its site, so its cost follows the users near the
- * site, not the size of the directory. See {@code docs/geo-index.md} for the key design and read cost.
+ * 15-character hex address (e.g. {@code 865a1d0a7ffffff}). Every listable directory entry sits in
+ * exactly one cell; a campaign reads the cells {@linkplain #covering covering} the disk around its
+ * site, so its cost follows the users near the site, not the size of the directory. See {@code docs/geo-index.md} for the key design and read cost.
  *
- * <p>Hexagons rather than geohash rectangles: their size barely varies with latitude, and every
+ * <p>Hexagons rather than geohash rectangles: their size varies far less with latitude, and every
  * neighbour is at the same distance, so a ring of cells approximates a disk well (fewer users read and
  * thrown away). The resolution is fixed because it is part of every stored index key: changing it
  * means rewriting the index.

@@ -166,6 +166,12 @@ public final class KMeans {
      */
     private static double assign(double[] points, int n, int d, double[] centroids, int clusters,
                                  int[] assignments, double[] sums, int[] counts) {
+        return d == 6 ? assign6(points, n, centroids, clusters, assignments, sums, counts)
+                : assignAny(points, n, d, centroids, clusters, assignments, sums, counts);
+    }
+
+    private static double assignAny(double[] points, int n, int d, double[] centroids, int clusters,
+                                    int[] assignments, double[] sums, int[] counts) {
         Arrays.fill(sums, 0);
         Arrays.fill(counts, 0);
         double inertia = 0;
@@ -189,6 +195,52 @@ public final class KMeans {
             for (int j = 0, st = best * d; j < d; j++) {
                 sums[st + j] += points[at + j];
             }
+        }
+        return inertia;
+    }
+
+    /**
+     * {@link #assignAny} for the six campaign features, unrolled: the same arithmetic in the same order
+     * (so the same results), about three times faster because the JIT cannot unroll a loop whose
+     * length is only known at run time.
+     */
+    private static double assign6(double[] points, int n, double[] centroids, int clusters,
+                                  int[] assignments, double[] sums, int[] counts) {
+        Arrays.fill(sums, 0);
+        Arrays.fill(counts, 0);
+        double inertia = 0;
+        for (int i = 0, at = 0; i < n; i++, at += 6) {
+            double p0 = points[at];
+            double p1 = points[at + 1];
+            double p2 = points[at + 2];
+            double p3 = points[at + 3];
+            double p4 = points[at + 4];
+            double p5 = points[at + 5];
+            int best = 0;
+            double bestDist = Double.POSITIVE_INFINITY;
+            for (int c = 0, ct = 0; c < clusters; c++, ct += 6) {
+                double d0 = centroids[ct] - p0;
+                double d1 = centroids[ct + 1] - p1;
+                double d2 = centroids[ct + 2] - p2;
+                double d3 = centroids[ct + 3] - p3;
+                double d4 = centroids[ct + 4] - p4;
+                double d5 = centroids[ct + 5] - p5;
+                double s = d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3 + d4 * d4 + d5 * d5;
+                if (s < bestDist) {
+                    bestDist = s;
+                    best = c;
+                }
+            }
+            assignments[i] = best;
+            counts[best]++;
+            inertia += bestDist;
+            int st = best * 6;
+            sums[st] += p0;
+            sums[st + 1] += p1;
+            sums[st + 2] += p2;
+            sums[st + 3] += p3;
+            sums[st + 4] += p4;
+            sums[st + 5] += p5;
         }
         return inertia;
     }
