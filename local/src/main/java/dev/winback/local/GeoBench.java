@@ -46,7 +46,12 @@ final class GeoBench {
         double ours = score(results, "kmeans");
         double theirs = score(results, "commonsMathKMeans");
 
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long empty = memory.getHeapMemoryUsage().getUsed();
         List<DirectoryEntry> directory = GeoCampaignBenchmark.directory(GeoCampaignBenchmark.USERS, 7);
+        System.gc();
+        long input = memory.getHeapMemoryUsage().getUsed() - empty;
         Campaign campaign = GeoCampaignBenchmark.campaign();
         GeoCampaignBenchmark.plan(campaign, directory); // warm-up, so allocation is the JIT-compiled code's
         Measured<ClusterChoice.Choice> planRun = measure(() -> GeoCampaignBenchmark.plan(campaign, directory));
@@ -78,6 +83,8 @@ final class GeoBench {
                 "Commons Math k-means: " + mb(theirsRun.allocated()), "");
         out.printf("%-48s %-20s %-40s %-8s%n", "peak heap above the input, plan / k-means",
                 mb(planRun.peak()) + " / " + mb(oursRun.peak()), "Commons Math k-means: " + mb(theirsRun.peak()), "");
+        out.printf("%-48s %-20s %-40s %-8s%n", "the input: 1,000,000 directory entries in memory", mb(input),
+                "", "");
         out.printf("machine: %d cores, Java %d%n", Runtime.getRuntime().availableProcessors(), Runtime.version().feature());
         out.flush();
         return 0;

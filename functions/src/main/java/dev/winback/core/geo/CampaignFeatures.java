@@ -26,7 +26,8 @@ import java.util.Map;
  * <p><b>Business score</b>: the campaign's {@linkplain Campaign#businessWeights weights} over named
  * business features (none given: weight 1 for every feature name any candidate has). Each weighted
  * feature is min–max normalized over the candidates (flipped for a negative weight; a candidate
- * without it scores 0 on it), and the score is the weighted mean, Σ|w|·value / Σ|w|.
+ * without it scores 0 on it; when all who have it have the same value, they score 1), and the score is
+ * the weighted mean, Σ|w|·value / Σ|w|. A feature nobody has, or weighted 0, does not count.
  */
 public final class CampaignFeatures {
 
