@@ -1,6 +1,5 @@
 package dev.winback.core.geo;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +64,7 @@ public final class CampaignFeatures {
         if (dealAt == null) {
             return RECENCY_CAP_DAYS;
         }
-        double days = Duration.between(dealAt, now).toMillis() / 86_400_000.0;
+        double days = (now.toEpochMilli() - dealAt.toEpochMilli()) / 86_400_000.0;
         return Math.max(0, Math.min(RECENCY_CAP_DAYS, days));
     }
 
@@ -112,6 +111,7 @@ public final class CampaignFeatures {
         }
         int n = candidates.size();
         double[] scores = new double[n];
+        double[] values = new double[n];
         double totalWeight = 0;
         for (Map.Entry<String, Double> weighted : weights.entrySet()) {
             double w = weighted.getValue();
@@ -121,8 +121,9 @@ public final class CampaignFeatures {
             String feature = weighted.getKey();
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
-            for (Candidate c : candidates) {
-                Double v = c.entry().features().get(feature);
+            for (int i = 0; i < n; i++) {
+                Double v = candidates.get(i).entry().features().get(feature);
+                values[i] = v == null ? Double.NaN : v;
                 if (v != null) {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
@@ -134,11 +135,10 @@ public final class CampaignFeatures {
             totalWeight += Math.abs(w);
             double range = max - min;
             for (int i = 0; i < n; i++) {
-                Double v = candidates.get(i).entry().features().get(feature);
-                if (v == null) {
+                if (Double.isNaN(values[i])) {
                     continue;
                 }
-                double normalized = range > 0 ? (v - min) / range : 1;
+                double normalized = range > 0 ? (values[i] - min) / range : 1;
                 scores[i] += Math.abs(w) * (w > 0 ? normalized : 1 - normalized);
             }
         }

@@ -21,9 +21,14 @@ import java.util.Random;
  * one). A cluster that loses all its points during the iterations is re-seeded at the point farthest from
  * its own centroid (the one worst served, a deterministic choice), and the iterations go on.
  *
- * <p><b>Cost.</b> Each iteration is one pass over the points computing k squared distances per point and
- * accumulating the next centroids' sums in the same pass; memory beyond the points is n ints for the
- * assignments and a few k × d arrays.
+ * <p><b>Cost.</b> The iterations use Hamerly's bounds (G. Hamerly, "Making k-means even faster", SDM
+ * 2010): each point keeps an upper bound on the distance to its centroid and a lower bound on the
+ * distance to any other, both moved by how far the centroids moved; a point whose bounds show it
+ * cannot have changed cluster costs no distance computation, and after the first few iterations that
+ * is most points. The assignments are those of plain Lloyd iterations (a point is only skipped when
+ * its centroid is strictly nearest; otherwise its distances are computed as a plain scan would).
+ * Memory beyond the points: n ints for the assignments, 2n doubles for the bounds, n doubles and n
+ * booleans while seeding, and a few k × d arrays.
  */
 public final class KMeans {
 
@@ -60,7 +65,7 @@ public final class KMeans {
         if (n == 0) {
             return new Clustering(0, d, new int[0], new double[0], new int[0], 0, 0, true);
         }
-        return lloyd(points, n, d, seed(points, n, d));
+        return lloyd(points, n, d, seedCentres(points, n, d));
     }
 
     /** Lloyd iterations from the given centres (row-major, at least one); the points are not modified. */
@@ -68,10 +73,17 @@ public final class KMeans {
         double[] centroids = initial.clone();
         int clusters = centroids.length / d;
         int[] assignments = new int[n];
+        double[] upper = new double[n];
+        double[] lower = new double[n];
+        for (int i = 0; i < n; i++) {
+            nearest(points, i, d, centroids, clusters, assignments, upper, lower);
+        }
         double[] sums = new double[clusters * d];
         int[] counts = new int[clusters];
-        double inertia = assign(points, n, d, centroids, clusters, assignments, sums, counts);
+        accumulate(points, n, d, assignments, sums, counts);
         double[] next = new double[clusters * d];
+        double[] shifts = new double[clusters];
+        double[] half = new double[clusters];
         int iterations = 0;
         boolean converged = false;
         while (iterations < maxIterations) {
@@ -84,28 +96,56 @@ public final class KMeans {
             }
             reseedEmpty(points, n, d, next, clusters, assignments, counts);
             double maxShift = 0;
+            double secondShift = 0;
+            int mostShifted = -1;
             for (int c = 0; c < clusters; c++) {
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                    double diff = next[c * d + j] - centroids[c * d + j];
-                    s += diff * diff;
+                shifts[c] = Math.sqrt(squaredDistance(next, c * d, centroids, c * d, d));
+                if (shifts[c] > maxShift) {
+                    secondShift = maxShift;
+                    maxShift = shifts[c];
+                    mostShifted = c;
+                } else if (shifts[c] > secondShift) {
+                    secondShift = shifts[c];
                 }
-                maxShift = Math.max(maxShift, s);
             }
             double[] swap = centroids;
             centroids = next;
             next = swap;
-            inertia = assign(points, n, d, centroids, clusters, assignments, sums, counts);
-            if (Math.sqrt(maxShift) < epsilon) {
+            halfGaps(centroids, clusters, d, half);
+            for (int i = 0; i < n; i++) {
+                int a = assignments[i];
+                // Hamerly's bounds, moved by how far the centroids moved.
+                double u = upper[i] + shifts[a];
+                double l = lower[i] - (a == mostShifted ? secondShift : maxShift);
+                double bound = Math.max(half[a], l);
+                if (u < bound) {
+                    upper[i] = u;
+                    lower[i] = l;
+                    continue; // provably still nearest to its centroid: no distance computed
+                }
+                u = Math.sqrt(squaredDistance(points, i * d, centroids, a * d, d));
+                if (u < bound) {
+                    upper[i] = u;
+                    lower[i] = l;
+                    continue;
+                }
+                nearest(points, i, d, centroids, clusters, assignments, upper, lower);
+            }
+            accumulate(points, n, d, assignments, sums, counts);
+            if (maxShift < epsilon) {
                 converged = true;
                 break;
             }
+        }
+        double inertia = 0;
+        for (int i = 0; i < n; i++) {
+            inertia += squaredDistance(points, i * d, centroids, assignments[i] * d, d);
         }
         return new Clustering(clusters, d, assignments, centroids, counts, inertia, iterations, converged);
     }
 
     /** k-means++ seeding (see the class comment); returns the chosen centres, row-major. */
-    private double[] seed(double[] points, int n, int d) {
+    double[] seedCentres(double[] points, int n, int d) {
         Random random = new Random(seed);
         double[] centres = new double[Math.min(k, n) * d];
         boolean[] taken = new boolean[n];
@@ -161,88 +201,56 @@ public final class KMeans {
     }
 
     /**
-     * Assigns every point to its nearest centroid (the first on a tie), accumulating each cluster's
-     * coordinate sums and size for the next update; returns the inertia.
+     * Assigns point {@code i} to its nearest centroid (the first on a tie, as a plain scan would), and
+     * sets its bounds: the distance to that centroid and to the second nearest.
      */
-    private static double assign(double[] points, int n, int d, double[] centroids, int clusters,
-                                 int[] assignments, double[] sums, int[] counts) {
-        return d == 6 ? assign6(points, n, centroids, clusters, assignments, sums, counts)
-                : assignAny(points, n, d, centroids, clusters, assignments, sums, counts);
-    }
-
-    private static double assignAny(double[] points, int n, int d, double[] centroids, int clusters,
-                                    int[] assignments, double[] sums, int[] counts) {
-        Arrays.fill(sums, 0);
-        Arrays.fill(counts, 0);
-        double inertia = 0;
-        for (int i = 0, at = 0; i < n; i++, at += d) {
-            int best = 0;
-            double bestDist = Double.POSITIVE_INFINITY;
-            for (int c = 0, ct = 0; c < clusters; c++, ct += d) {
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                    double diff = centroids[ct + j] - points[at + j];
-                    s += diff * diff;
-                }
-                if (s < bestDist) {
-                    bestDist = s;
-                    best = c;
-                }
-            }
-            assignments[i] = best;
-            counts[best]++;
-            inertia += bestDist;
-            for (int j = 0, st = best * d; j < d; j++) {
-                sums[st + j] += points[at + j];
+    private static void nearest(double[] points, int i, int d, double[] centroids, int clusters, int[] assignments,
+                                double[] upper, double[] lower) {
+        int at = i * d;
+        int best = 0;
+        double bestDist = Double.POSITIVE_INFINITY;
+        double secondDist = Double.POSITIVE_INFINITY;
+        for (int c = 0, ct = 0; c < clusters; c++, ct += d) {
+            double s = squaredDistance(centroids, ct, points, at, d);
+            if (s < bestDist) {
+                secondDist = bestDist;
+                bestDist = s;
+                best = c;
+            } else if (s < secondDist) {
+                secondDist = s;
             }
         }
-        return inertia;
+        assignments[i] = best;
+        upper[i] = Math.sqrt(bestDist);
+        lower[i] = Math.sqrt(secondDist);
     }
 
     /**
-     * {@link #assignAny} for the six campaign features, unrolled: the same arithmetic in the same order
-     * (so the same results), about three times faster because the JIT cannot unroll a loop whose
-     * length is only known at run time.
+     * Each cluster's coordinate sums and size, adding the points in index order: the same additions in
+     * the same order as Commons Math's centroid computation, so equal assignments give equal centroids.
      */
-    private static double assign6(double[] points, int n, double[] centroids, int clusters,
-                                  int[] assignments, double[] sums, int[] counts) {
+    private static void accumulate(double[] points, int n, int d, int[] assignments, double[] sums, int[] counts) {
         Arrays.fill(sums, 0);
         Arrays.fill(counts, 0);
-        double inertia = 0;
-        for (int i = 0, at = 0; i < n; i++, at += 6) {
-            double p0 = points[at];
-            double p1 = points[at + 1];
-            double p2 = points[at + 2];
-            double p3 = points[at + 3];
-            double p4 = points[at + 4];
-            double p5 = points[at + 5];
-            int best = 0;
-            double bestDist = Double.POSITIVE_INFINITY;
-            for (int c = 0, ct = 0; c < clusters; c++, ct += 6) {
-                double d0 = centroids[ct] - p0;
-                double d1 = centroids[ct + 1] - p1;
-                double d2 = centroids[ct + 2] - p2;
-                double d3 = centroids[ct + 3] - p3;
-                double d4 = centroids[ct + 4] - p4;
-                double d5 = centroids[ct + 5] - p5;
-                double s = d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3 + d4 * d4 + d5 * d5;
-                if (s < bestDist) {
-                    bestDist = s;
-                    best = c;
-                }
+        for (int i = 0, at = 0; i < n; i++, at += d) {
+            int c = assignments[i];
+            counts[c]++;
+            for (int j = 0, st = c * d; j < d; j++) {
+                sums[st + j] += points[at + j];
             }
-            assignments[i] = best;
-            counts[best]++;
-            inertia += bestDist;
-            int st = best * 6;
-            sums[st] += p0;
-            sums[st + 1] += p1;
-            sums[st + 2] += p2;
-            sums[st + 3] += p3;
-            sums[st + 4] += p4;
-            sums[st + 5] += p5;
         }
-        return inertia;
+    }
+
+    /** Half the distance from each centroid to its nearest other centroid (infinite when alone). */
+    private static void halfGaps(double[] centroids, int clusters, int d, double[] half) {
+        Arrays.fill(half, Double.POSITIVE_INFINITY);
+        for (int a = 0; a < clusters; a++) {
+            for (int b = a + 1; b < clusters; b++) {
+                double gap = 0.5 * Math.sqrt(squaredDistance(centroids, a * d, centroids, b * d, d));
+                half[a] = Math.min(half[a], gap);
+                half[b] = Math.min(half[b], gap);
+            }
+        }
     }
 
     /** Moves each empty cluster's centroid onto the point farthest from its own centroid. */
@@ -275,7 +283,20 @@ public final class KMeans {
         }
     }
 
+    /**
+     * Σ (a − b)² over {@code d} coordinates, summed in coordinate order; unrolled for the six campaign
+     * features (same arithmetic, same order), which the JIT cannot do for a length known only at run time.
+     */
     private static double squaredDistance(double[] a, int aAt, double[] b, int bAt, int d) {
+        if (d == 6) {
+            double d0 = a[aAt] - b[bAt];
+            double d1 = a[aAt + 1] - b[bAt + 1];
+            double d2 = a[aAt + 2] - b[bAt + 2];
+            double d3 = a[aAt + 3] - b[bAt + 3];
+            double d4 = a[aAt + 4] - b[bAt + 4];
+            double d5 = a[aAt + 5] - b[bAt + 5];
+            return d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3 + d4 * d4 + d5 * d5;
+        }
         double s = 0;
         for (int j = 0; j < d; j++) {
             double diff = a[aAt + j] - b[bAt + j];

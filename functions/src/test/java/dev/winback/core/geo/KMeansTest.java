@@ -141,6 +141,59 @@ class KMeansTest {
     }
 
     @Test
+    void theBoundsSkipOnlyWhatAPlainLloydScanWouldNotChange() {
+        for (long seed = 1; seed <= 5; seed++) {
+            int n = 4000;
+            double[] points = blobs(new double[][] {{0, 0, 0}, {0.4, 0.4, 0.1}, {0.8, 0, 0.3}, {0.2, 0.9, 0.9}}, n / 4,
+                    0.2, seed);
+            KMeans kMeans = new KMeans(7, 1e-6, 60, seed);
+            Clustering fast = kMeans.cluster(points, n, 3);
+            // Plain Lloyd from the same k-means++ centres, for the same number of iterations.
+            int[] plain = plainLloyd(points, n, 3, kMeans.seedCentres(points, n, 3), fast.iterations());
+            assertArrayEquals(plain, fast.assignments(), "seed " + seed);
+            assertTrue(fast.iterations() > 5, "enough iterations for the bounds to skip work: " + fast.iterations());
+        }
+    }
+
+    /** Textbook Lloyd: assign every point by a full scan, recompute means, {@code iterations} times. */
+    private static int[] plainLloyd(double[] points, int n, int d, double[] centres, int iterations) {
+        int k = centres.length / d;
+        double[] c = centres.clone();
+        int[] assignment = new int[n];
+        for (int it = 0; it <= iterations; it++) {
+            if (it > 0) {
+                double[] sums = new double[k * d];
+                int[] counts = new int[k];
+                for (int i = 0; i < n; i++) {
+                    counts[assignment[i]]++;
+                    for (int j = 0; j < d; j++) {
+                        sums[assignment[i] * d + j] += points[i * d + j];
+                    }
+                }
+                for (int x = 0; x < k; x++) {
+                    for (int j = 0; j < d; j++) {
+                        c[x * d + j] = sums[x * d + j] / counts[x];
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                double best = Double.POSITIVE_INFINITY;
+                for (int x = 0; x < k; x++) {
+                    double s = 0;
+                    for (int j = 0; j < d; j++) {
+                        s += (c[x * d + j] - points[i * d + j]) * (c[x * d + j] - points[i * d + j]);
+                    }
+                    if (s < best) {
+                        best = s;
+                        assignment[i] = x;
+                    }
+                }
+            }
+        }
+        return assignment;
+    }
+
+    @Test
     void noPointsAndBadSettings() {
         Clustering none = new KMeans(10, 1e-4, 100, 1).cluster(new double[0], 0, 6);
         assertEquals(0, none.k());
