@@ -8,6 +8,7 @@ import dev.winback.core.ingest.StreamIngest;
 import dev.winback.core.ingest.StreamRecord;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.policy.PolicyLoader;
+import dev.winback.local.bench.GeoCampaignBenchmark;
 import dev.winback.local.bench.IngestBenchmark;
 import dev.winback.local.bench.SegmentBenchmark;
 import java.io.PrintWriter;
@@ -38,12 +39,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Shorter JMH runs (for a smoke check, not for publishing).")
     boolean quick;
 
+    @Option(names = "--geo", description = "Only the site-campaign benchmark: 1,000,000 directory users x 6 features,"
+            + " K = 10, against Apache Commons Math (several minutes, up to 6 GB of heap).")
+    boolean geo;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (geo) {
+            return GeoBench.run(out, quick);
+        }
         Policy policy = PolicyLoader.defaults();
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature();
 
