@@ -13,6 +13,7 @@ import dev.winback.it.support.FaultTrace;
 import dev.winback.it.support.Fixtures;
 import dev.winback.it.support.MiniStack;
 import dev.winback.it.support.RecallPipeline;
+import dev.winback.it.support.RepoRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -33,10 +38,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The fault suite: a seeded synthetic trace through IngestFunction, its timers and
@@ -49,12 +56,14 @@ import software.amazon.awssdk.services.sns.model.PublishRequest;
  */
 class FaultSuiteTest {
 
-    private static final int USERS = 40;
+    private static final int USERS = 32;
     private static final int SESSIONS = 2;
     private static final List<String> SUMMARY = new ArrayList<>();
 
     @TempDir
     static Path work;
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Policy policy = Fixtures.policyWithoutHoldout();
 
@@ -141,6 +150,8 @@ class FaultSuiteTest {
                     FaultProxy.dynamoInternalError(), FaultProxy.dynamoUnavailable());
             proxy.inject(0.02, Set.of("PutItem", "TransactWriteItems", "DeleteItem", "UpdateItem"),
                     FaultProxy.dynamoResponseLost());
+            // Now and then a throttle that outlasts the SDK's 9 attempts: the function reports it.
+            proxy.injectBursts(250, 12, Set.of(), FaultProxy.dynamoThroughputExceeded());
             RecallPipeline pipeline = new RecallPipeline(policy, dynamo(proxy), MiniStack.sns(),
                     RecallPipeline.Options.plain());
 
@@ -155,7 +166,8 @@ class FaultSuiteTest {
     void snsThrottlesAndFails() {
         FaultTrace trace = trace(4);
         try (FaultProxy proxy = FaultProxy.inFrontOf(MiniStack.endpoint(), 4)) {
-            proxy.inject(0.3, Set.of("Publish"), FaultProxy.snsThrottling(), FaultProxy.snsInternalError());
+            proxy.inject(0.2, Set.of("Publish"), FaultProxy.snsThrottling(), FaultProxy.snsInternalError());
+            proxy.injectBursts(15, 4, Set.of("Publish"), FaultProxy.snsThrottling()); // outlasts the SDK's 3 attempts
             RecallPipeline pipeline = new RecallPipeline(policy, DynamoDbLocal.client(), sns(proxy),
                     RecallPipeline.Options.plain());
 
@@ -250,6 +262,298 @@ class FaultSuiteTest {
         SUMMARY.add(line);
         System.out.println("fault suite " + line);
         assertThat(duplicates).isZero();
+    }
+
+    /**
+     * Forty users stalled with a 40.00 cart at the same moment; the day's budget is 30.00, enough for
+     * seven 4.00 coupons. Each of the forty timers is delivered twice, and all eighty checks run at
+     * once on eighty threads through the whole decision path (caps, coupon and budget, wallet
+     * notice, SMS). Exactly seven recalls go out, each with one coupon, one notice and one SMS;
+     * the others are suppressed for the budget, and the spend never passes it.
+     * ({@code CouponLedgerTest} holds the coupon ledger alone to the same under concurrency.)
+     */
+    @Test
+    void eightyConcurrentChecksOfFortyTimersAgainstASmallBudget() throws Exception {
+        Policy small = policy("dailyBudget: 10000.00", "dailyBudget: 30.00");
+        DynamoDbClient dynamo = DynamoDbLocal.client();
+        SnsClient sns = MiniStack.sns();
+        SqsClient sqs = MiniStack.sqs();
+        String state = Fixtures.stateTable(dynamo);
+        String ledger = Fixtures.ledgerTable(dynamo);
+        String[] coupons = Fixtures.topicWithQueue(sns, sqs, "coupons");
+        String[] notifications = Fixtures.topicWithQueue(sns, sqs, "notifications");
+        Instant stalled = Instant.parse("2026-11-10T02:00:00Z"); // 10:00 in Shanghai
+        String prefix = String.format("+1%06d", ProcessHandle.current().pid() % 1_000_000);
+        List<String> lines = new ArrayList<>();
+        Map<String, String> phones = new TreeMap<>();
+        for (int i = 0; i < 40; i++) {
+            String user = "u-budget-" + i;
+            phones.put(user, prefix + String.format("%04d", i));
+            lines.add(event(user, "profile", "profile_updated", stalled).put("phone", phones.get(user)).toString());
+            lines.add(event(user, "open", "app_open", stalled.plusSeconds(1)).toString());
+            lines.add(event(user, "add", "cart_add", stalled.plusSeconds(2)).put("itemId", "i-1").put("price", "40.00")
+                    .put("quantity", 1).toString());
+            lines.add(event(user, "order", "page_enter", stalled.plusSeconds(3)).put("page", "order").toString());
+        }
+        List<dev.winback.core.recall.Timer> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        new dev.winback.handlers.IngestHandler(new dev.winback.core.ingest.StreamIngest(small,
+                new dev.winback.adapters.DynamoStateStore(dynamo, state), new dev.winback.adapters.CollectingQuarantine(),
+                java.time.Clock.fixed(stalled.plusSeconds(5), java.time.ZoneOffset.UTC), 4,
+                (armed, now) -> timers.addAll(armed)), dev.winback.handlers.IngestMetrics.none())
+                .handleRequest(kinesis(lines, stalled.plusSeconds(5)), new dev.winback.local.LocalContext("IngestFunction"));
+        assertThat(timers).hasSize(40);
+
+        dev.winback.adapters.SnsNotifier notifier = new dev.winback.adapters.SnsNotifier(sns, notifications[0], null);
+        dev.winback.adapters.SnsCouponPublisher wallet = new dev.winback.adapters.SnsCouponPublisher(sns, coupons[0]);
+        dev.winback.handlers.DeadlineCheckHandler check = new dev.winback.handlers.DeadlineCheckHandler(
+                new dev.winback.core.recall.DeadlineCheck(small, new dev.winback.adapters.DynamoStateStore(dynamo, state),
+                        new dev.winback.core.recall.Recaller(small, phone -> false,
+                                new dev.winback.adapters.DynamoContactHistory(dynamo, ledger),
+                                new dev.winback.adapters.DynamoCouponLedger(dynamo, ledger),
+                                new dev.winback.adapters.DynamoSendLedger(dynamo, ledger), notifier, wallet),
+                        new dev.winback.adapters.DynamoDecisionLog(dynamo, ledger)),
+                Fixtures.scenarioCheck(small, dynamo, state, ledger, (armed, now) -> { }, notifier, wallet),
+                java.time.Clock.fixed(stalled.plusSeconds(50), java.time.ZoneOffset.UTC),
+                dev.winback.handlers.DecisionMetrics.none());
+        ExecutorService pool = Executors.newFixedThreadPool(80);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int copy = 0; copy < 2; copy++) {
+            for (dev.winback.core.recall.Timer timer : timers) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage message =
+                            new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+                    message.setMessageId(java.util.UUID.randomUUID().toString());
+                    message.setBody(dev.winback.core.recall.TimerMessage.toJson(timer));
+                    com.amazonaws.services.lambda.runtime.events.SQSEvent event =
+                            new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+                    event.setRecords(List.of(message));
+                    return check.handleRequest(event, new dev.winback.local.LocalContext("DeadlineCheckFunction"))
+                            .getBatchItemFailures().size();
+                }));
+            }
+        }
+        start.countDown();
+        int failed = 0;
+        for (Future<Integer> result : results) {
+            failed += result.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdownNow();
+
+        assertThat(failed).isZero();
+        List<dev.winback.core.recall.Decision> decisions = new ArrayList<>();
+        for (String user : phones.keySet()) {
+            decisions.addAll(new dev.winback.adapters.DynamoDecisionLog(dynamo, ledger).forUser(user,
+                    stalled.minusSeconds(3600), stalled.plusSeconds(3600)));
+        }
+        assertThat(decisions).hasSize(40);
+        List<dev.winback.core.recall.Decision> sent = decisions.stream()
+                .filter(d -> d.outcome() == dev.winback.core.recall.Decision.Outcome.SENT).toList();
+        assertThat(sent).hasSize(7).allSatisfy(d -> assertThat(d.coupon().amount()).isEqualByComparingTo("4.00"));
+        assertThat(decisions).filteredOn(d -> d.reasons().contains("budget")).hasSize(33);
+        Map<String, AttributeValue> budget = dynamo.getItem(b -> b.tableName(ledger).consistentRead(true).key(Map.of(
+                "pk", AttributeValue.fromS("budget#2026-11-10"), "sk", AttributeValue.fromS("coupon")))).item();
+        assertThat(new java.math.BigDecimal(budget.get("spent").n())).isEqualByComparingTo("28.00");
+        Map<String, Integer> sms = FaultScore.smsTo(phones.values());
+        Map<String, Integer> expectedSms = new TreeMap<>();
+        sent.forEach(d -> expectedSms.put(phones.get(d.userId()), 1));
+        List<String> notices = drainCouponIds(sqs, coupons[1]);
+        int duplicates = notices.size() - new TreeSet<>(notices).size()
+                + sms.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
+        int lost = 7 - new TreeSet<>(notices).size() + (int) sent.stream()
+                .filter(d -> !sms.containsKey(phones.get(d.userId()))).count();
+        String line = String.format("| %s | %d | %d | %d | %d | %d | %s |",
+                "80 checks at once (40 timers, each twice) against a 30.00 budget", 40, lines.size(), lines.size(),
+                lost, duplicates, "7 sent, 33 suppressed for the budget, spent 28.00 of 30.00");
+        SUMMARY.add(line);
+        System.out.println("fault suite " + line);
+        assertThat(sms).isEqualTo(expectedSms);
+        assertThat(notices).hasSize(7).doesNotHaveDuplicates();
+    }
+
+    /**
+     * The dormant run (B1–B6) with every reminder channel failing now and then: WeCom answering
+     * "system busy" (-1) and "rate limited" (45009), SES 429 and 500, SNS throttling, DynamoDB
+     * throttling. Shard tasks that fail come back (SQS) until they succeed, then the scheduler
+     * retries the whole run: every dormant user gets exactly one reminder on their channel.
+     */
+    @Test
+    void dormantRemindersWhileWeComSesSnsAndDynamoDbFail() throws Exception {
+        String suffix = java.util.UUID.randomUUID().toString().substring(0, 6);
+        DynamoDbClient direct = DynamoDbLocal.client();
+        String state = Fixtures.stateTable(direct);
+        String ledger = Fixtures.ledgerTable(direct);
+        Instant login = Instant.parse("2026-11-22T01:00:00Z");
+        Instant run = Instant.parse("2026-11-29T02:00:00Z"); // 10:00 in Shanghai, 7 days after the last login
+        String prefix = String.format("+1%06d", (ProcessHandle.current().pid() + 7) % 1_000_000);
+        List<String> lines = new ArrayList<>();
+        Map<String, String> addressOf = new TreeMap<>();
+        for (int i = 0; i < 30; i++) {
+            String user = "dz-" + suffix + "-" + i;
+            String[] channel = switch (i % 3) {
+                case 0 -> new String[] {"wecomId", "wc" + suffix + i};
+                case 1 -> new String[] {"phone", prefix + String.format("%04d", i)};
+                default -> new String[] {"email", user + "@example.com"};
+            };
+            addressOf.put(user, channel[1]);
+            lines.add(event(user, "login", "login", login).toString());
+            lines.add(event(user, "profile", "profile_updated", login).put(channel[0], channel[1]).toString());
+        }
+        new dev.winback.handlers.IngestHandler(new dev.winback.core.ingest.StreamIngest(policy,
+                new dev.winback.adapters.DynamoStateStore(direct, state), new dev.winback.adapters.CollectingQuarantine(),
+                java.time.Clock.fixed(login.plusSeconds(5), java.time.ZoneOffset.UTC), 4),
+                dev.winback.handlers.IngestMetrics.none())
+                .handleRequest(kinesis(lines, login.plusSeconds(5)), new dev.winback.local.LocalContext("IngestFunction"));
+
+        String sesOperation = "POST /v2/email/outbound-emails";
+        software.amazon.awssdk.services.sesv2.SesV2Client directSes =
+                MiniStack.configure(software.amazon.awssdk.services.sesv2.SesV2Client.builder()).build();
+        directSes.createEmailIdentity(b -> b.emailIdentity("reminders@winback.example"));
+        try (FaultProxy aws = FaultProxy.inFrontOf(MiniStack.endpoint(), 9);
+             FaultProxy dynamoProxy = FaultProxy.inFrontOf(DynamoDbLocal.endpoint(), 10);
+             WeComNotifierTest.FakeWeCom wecom = new WeComNotifierTest.FakeWeCom("ww-fault", "fault-secret")) {
+            aws.inject(0.3, Set.of("Publish"), FaultProxy.snsThrottling(), FaultProxy.snsInternalError());
+            aws.inject(0.3, Set.of(sesOperation), FaultProxy.sesTooManyRequests(), FaultProxy.sesInternalFailure());
+            aws.injectBursts(10, 4, Set.of(sesOperation), FaultProxy.sesTooManyRequests());
+            dynamoProxy.inject(0.05, Set.of(), FaultProxy.dynamoThrottling(), FaultProxy.dynamoInternalError());
+            wecom.nextSendCodes(-1, 45009, -1, -1, -1, 45009, 45009, 45009, -1, 45009, 45009, -1, -1);
+            DynamoDbClient dynamo = dynamo(dynamoProxy);
+            dev.winback.adapters.WeComClient weComClient = dev.winback.adapters.WeComClient.builder(
+                    () -> new dev.winback.adapters.WeComCredentials.Credentials("ww-fault", "fault-secret", 1000002))
+                    .baseUrl(wecom.baseUrl()).backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+                    .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)).build();
+            dev.winback.adapters.SnsNotifier sms = new dev.winback.adapters.SnsNotifier(sns(aws),
+                    "arn:aws:sns:us-east-1:000000000000:unused", null);
+            dev.winback.handlers.DormantShardHandler shards = new dev.winback.handlers.DormantShardHandler(
+                    new dev.winback.core.dormancy.DormantReminders(policy,
+                            new dev.winback.adapters.DynamoDormantCohort(dynamo, state, Fixtures.COHORT_INDEX),
+                            new dev.winback.adapters.DynamoStateStore(dynamo, state), java.util.Optional::empty,
+                            number -> false, new dev.winback.adapters.DynamoContactHistory(dynamo, ledger),
+                            new dev.winback.core.recall.Delivery(new dev.winback.adapters.DynamoSendLedger(dynamo, ledger),
+                                    new dev.winback.adapters.ChannelNotifier(Map.of("sms", sms, "push", sms,
+                                            "email", new dev.winback.adapters.SesEmailNotifier(
+                                                    MiniStack.configure(software.amazon.awssdk.services.sesv2.SesV2Client
+                                                            .builder()).endpointOverride(aws.endpoint())
+                                                            .overrideConfiguration(c -> c.retryStrategy(b -> b
+                                                                    .backoffStrategy(FAST).throttlingBackoffStrategy(FAST)))
+                                                            .build(), "reminders@winback.example", null),
+                                            "wecom", new dev.winback.adapters.WeComNotifier(weComClient)))),
+                            new dev.winback.adapters.DynamoDecisionLog(dynamo, ledger),
+                            (reminder, notBefore) -> {
+                                throw new AssertionError("10:00 in Shanghai is not quiet: nothing to defer");
+                            }),
+                    java.time.Clock.fixed(run, java.time.ZoneOffset.UTC));
+
+            int failedTasks = 0;
+            for (int round = 0; round < 2; round++) { // the run, then the scheduler's retry of it
+                for (int shard = 0; shard < 16; shard++) {
+                    failedTasks += deliverUntilDone(shards, dev.winback.core.dormancy.ReminderMessage.shardTask(
+                            java.time.LocalDate.of(2026, 11, 29), shard));
+                }
+            }
+
+            Map<String, Integer> received = new TreeMap<>();
+            wecom.sends.stream().filter(send -> send.errcode() == 0)
+                    .forEach(send -> received.merge(send.body().path("touser").asText(), 1, Integer::sum));
+            FaultScore.smsTo(addressOf.values()).forEach((phone, n) -> received.merge(phone, n, Integer::sum));
+            emailsTo(addressOf.values()).forEach((address, n) -> received.merge(address, n, Integer::sum));
+            int lost = (int) addressOf.values().stream().filter(a -> !received.containsKey(a)).count();
+            int duplicates = received.values().stream().mapToInt(n -> n - 1).sum();
+            int weComRefusals = (int) wecom.sends.stream().filter(send -> send.errcode() != 0).count();
+            int faults = weComRefusals + aws.injectedTotal() + dynamoProxy.injectedTotal();
+            Map<String, Integer> kinds = new TreeMap<>(aws.injected());
+            kinds.putAll(dynamoProxy.injected());
+            kinds.put("wecom_busy_or_rate_limited", weComRefusals);
+            String line = String.format("| %s | %d | %d | %d | %d | %d | %s |",
+                    "dormant run + its retry: WeCom -1/45009, SES 429/500, SNS, DynamoDB " + kinds, faults,
+                    lines.size(), lines.size(), lost, duplicates,
+                    "30 reminders (10 WeCom, 10 SMS, 10 email), " + failedTasks + " shard tasks redelivered");
+            SUMMARY.add(line);
+            System.out.println("fault suite " + line);
+            assertThat(received).as("one reminder per user").hasSize(30).allSatisfy((address, n) -> assertThat(n).isOne());
+            assertThat(weComRefusals).isPositive();
+        }
+    }
+
+    /** A shard task until DormantShardFunction succeeds with it, as SQS redelivers it; returns the failed attempts. */
+    private static int deliverUntilDone(dev.winback.handlers.DormantShardHandler shards, String body) {
+        com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage message =
+                new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+        message.setMessageId(java.util.UUID.randomUUID().toString());
+        message.setBody(body);
+        com.amazonaws.services.lambda.runtime.events.SQSEvent event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+        event.setRecords(List.of(message));
+        for (int attempt = 0; attempt < 30; attempt++) {
+            if (shards.handleRequest(event, new dev.winback.local.LocalContext("DormantShardFunction"))
+                    .getBatchItemFailures().isEmpty()) {
+                return attempt;
+            }
+        }
+        throw new IllegalStateException("shard task still failing after 30 attempts: " + body);
+    }
+
+    private static Map<String, Integer> emailsTo(java.util.Collection<String> addresses) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(java.net.http.HttpRequest.newBuilder(MiniStack.endpoint().resolve("/_ministack/ses/messages")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        Map<String, Integer> found = new TreeMap<>();
+        FaultTrace.read(response.body()).path("messages").forEach(account -> account.forEach(message -> {
+            for (JsonNode recipient : message.path("To")) {
+                if (addresses.contains(recipient.asText())) {
+                    found.merge(recipient.asText(), 1, Integer::sum);
+                }
+            }
+        }));
+        return found;
+    }
+
+    private static ObjectNode event(String user, String id, String type, Instant at) {
+        return JSON.createObjectNode().put("eventId", user + "-" + id).put("userId", user).put("type", type)
+                .put("occurredAt", at.toString());
+    }
+
+    private static com.amazonaws.services.lambda.runtime.events.KinesisEvent kinesis(List<String> lines, Instant arrival) {
+        List<com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            com.amazonaws.services.lambda.runtime.events.KinesisEvent.Record kinesis =
+                    new com.amazonaws.services.lambda.runtime.events.KinesisEvent.Record();
+            kinesis.setData(java.nio.ByteBuffer.wrap(lines.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            kinesis.setSequenceNumber(String.format("%056d", i + 1));
+            kinesis.setPartitionKey("p");
+            kinesis.setApproximateArrivalTimestamp(java.util.Date.from(arrival));
+            com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord record =
+                    new com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord();
+            record.setKinesis(kinesis);
+            records.add(record);
+        }
+        com.amazonaws.services.lambda.runtime.events.KinesisEvent event = new com.amazonaws.services.lambda.runtime.events.KinesisEvent();
+        event.setRecords(records);
+        return event;
+    }
+
+    private static List<String> drainCouponIds(SqsClient sqs, String queueUrl) {
+        List<String> ids = new ArrayList<>();
+        for (int empty = 0; empty < 2; ) {
+            var messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)
+                    .visibilityTimeout(60)).messages();
+            if (messages.isEmpty()) {
+                empty++;
+            } else {
+                empty = 0;
+                messages.forEach(m -> ids.add(FaultTrace.read(m.body()).path("couponId").asText()));
+            }
+        }
+        return ids;
+    }
+
+    /** The default policy without the holdout, with one setting replaced. */
+    private static Policy policy(String setting, String replacement) throws IOException {
+        String yaml = Files.readString(RepoRoot.get().resolve("config/policy.yaml"));
+        assertThat(yaml).contains(setting);
+        return dev.winback.core.policy.PolicyLoader.parse(yaml.replace(setting, replacement).replace("holdout: 0.05", "holdout: 0")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "fault suite policy");
     }
 
     /** State fields the SPEC defines whatever order events arrive in. */

@@ -42,7 +42,13 @@ public final class FaultProxy implements AutoCloseable {
                             String body) {
     }
 
-    private record Rule(Set<String> operations, double share, List<Injection> choices, AtomicInteger burst) {
+    private record Rule(Set<String> operations, double share, List<Injection> choices, AtomicInteger burst,
+                        int every, int length, AtomicInteger seen) {
+
+        Rule(Set<String> operations, double share, List<Injection> choices, AtomicInteger burst) {
+            this(operations, share, choices, burst, 0, 0, new AtomicInteger());
+        }
+
         boolean matches(String operation) {
             return operations.isEmpty() || operations.contains(operation);
         }
@@ -103,6 +109,20 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * After every {@code every} requests for these operations, answers the next {@code length} in a
+     * row with {@code injection}: long enough to outlast the SDK's own retries, so the caller's
+     * handling of a failed call (report, redeliver) is exercised too.
+     */
+    public synchronized FaultProxy injectBursts(int every, int length, Set<String> operations, Injection injection) {
+        if (length >= every) {
+            throw new IllegalArgumentException("a burst of " + length + " every " + every + " requests never ends");
+        }
+        rules.add(new Rule(Set.copyOf(operations), 1.0, List.of(injection), new AtomicInteger(), every, length,
+                new AtomicInteger()));
+        return this;
+    }
+
     /** Stops (false) or resumes injecting; requests are forwarded either way. */
     public FaultProxy enabled(boolean on) {
         enabled = on;
@@ -135,6 +155,9 @@ public final class FaultProxy implements AutoCloseable {
         for (Rule rule : rules) {
             if (!rule.matches(operation)) {
                 continue;
+            }
+            if (rule.every() > 0 && rule.seen().incrementAndGet() % rule.every() == 0) {
+                rule.burst().set(rule.length());
             }
             if (rule.burst() != null) {
                 if (rule.burst().get() > 0) {
