@@ -2,9 +2,41 @@ package dev.winback.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.winback.adapters.ChannelNotifier;
+import dev.winback.adapters.CollectingQuarantine;
+import dev.winback.adapters.DynamoContactHistory;
+import dev.winback.adapters.DynamoCouponLedger;
+import dev.winback.adapters.DynamoDecisionLog;
+import dev.winback.adapters.DynamoDormantCohort;
+import dev.winback.adapters.DynamoSendLedger;
+import dev.winback.adapters.DynamoStateStore;
+import dev.winback.adapters.SesEmailNotifier;
+import dev.winback.adapters.SnsCouponPublisher;
+import dev.winback.adapters.SnsNotifier;
+import dev.winback.adapters.WeComClient;
+import dev.winback.adapters.WeComCredentials;
+import dev.winback.adapters.WeComNotifier;
+import dev.winback.core.dormancy.DormantReminders;
+import dev.winback.core.dormancy.ReminderMessage;
+import dev.winback.core.ingest.StreamIngest;
 import dev.winback.core.policy.Policy;
+import dev.winback.core.policy.PolicyLoader;
+import dev.winback.core.recall.DeadlineCheck;
+import dev.winback.core.recall.Decision;
+import dev.winback.core.recall.Delivery;
+import dev.winback.core.recall.Recaller;
+import dev.winback.core.recall.Timer;
+import dev.winback.core.recall.TimerMessage;
+import dev.winback.handlers.DeadlineCheckHandler;
+import dev.winback.handlers.DecisionMetrics;
+import dev.winback.handlers.DormantShardHandler;
+import dev.winback.handlers.IngestHandler;
+import dev.winback.handlers.IngestMetrics;
 import dev.winback.it.support.CrashInjector;
 import dev.winback.it.support.DynamoDbLocal;
 import dev.winback.it.support.FaultProxy;
@@ -14,23 +46,39 @@ import dev.winback.it.support.Fixtures;
 import dev.winback.it.support.MiniStack;
 import dev.winback.it.support.RecallPipeline;
 import dev.winback.it.support.RepoRoot;
+import dev.winback.local.LocalContext;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +89,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -63,7 +112,7 @@ class FaultSuiteTest {
     @TempDir
     static Path work;
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Policy policy = Fixtures.policyWithoutHoldout();
 
@@ -295,41 +344,41 @@ class FaultSuiteTest {
                     .put("quantity", 1).toString());
             lines.add(event(user, "order", "page_enter", stalled.plusSeconds(3)).put("page", "order").toString());
         }
-        List<dev.winback.core.recall.Timer> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
-        new dev.winback.handlers.IngestHandler(new dev.winback.core.ingest.StreamIngest(small,
-                new dev.winback.adapters.DynamoStateStore(dynamo, state), new dev.winback.adapters.CollectingQuarantine(),
-                java.time.Clock.fixed(stalled.plusSeconds(5), java.time.ZoneOffset.UTC), 4,
-                (armed, now) -> timers.addAll(armed)), dev.winback.handlers.IngestMetrics.none())
-                .handleRequest(kinesis(lines, stalled.plusSeconds(5)), new dev.winback.local.LocalContext("IngestFunction"));
+        List<Timer> timers = new CopyOnWriteArrayList<>();
+        new IngestHandler(new StreamIngest(small,
+                new DynamoStateStore(dynamo, state), new CollectingQuarantine(),
+                Clock.fixed(stalled.plusSeconds(5), ZoneOffset.UTC), 4,
+                (armed, now) -> timers.addAll(armed)), IngestMetrics.none())
+                .handleRequest(kinesis(lines, stalled.plusSeconds(5)), new LocalContext("IngestFunction"));
         assertThat(timers).hasSize(40);
 
-        dev.winback.adapters.SnsNotifier notifier = new dev.winback.adapters.SnsNotifier(sns, notifications[0], null);
-        dev.winback.adapters.SnsCouponPublisher wallet = new dev.winback.adapters.SnsCouponPublisher(sns, coupons[0]);
-        dev.winback.handlers.DeadlineCheckHandler check = new dev.winback.handlers.DeadlineCheckHandler(
-                new dev.winback.core.recall.DeadlineCheck(small, new dev.winback.adapters.DynamoStateStore(dynamo, state),
-                        new dev.winback.core.recall.Recaller(small, phone -> false,
-                                new dev.winback.adapters.DynamoContactHistory(dynamo, ledger),
-                                new dev.winback.adapters.DynamoCouponLedger(dynamo, ledger),
-                                new dev.winback.adapters.DynamoSendLedger(dynamo, ledger), notifier, wallet),
-                        new dev.winback.adapters.DynamoDecisionLog(dynamo, ledger)),
+        SnsNotifier notifier = new SnsNotifier(sns, notifications[0], null);
+        SnsCouponPublisher wallet = new SnsCouponPublisher(sns, coupons[0]);
+        DeadlineCheckHandler check = new DeadlineCheckHandler(
+                new DeadlineCheck(small, new DynamoStateStore(dynamo, state),
+                        new Recaller(small, phone -> false,
+                                new DynamoContactHistory(dynamo, ledger),
+                                new DynamoCouponLedger(dynamo, ledger),
+                                new DynamoSendLedger(dynamo, ledger), notifier, wallet),
+                        new DynamoDecisionLog(dynamo, ledger)),
                 Fixtures.scenarioCheck(small, dynamo, state, ledger, (armed, now) -> { }, notifier, wallet),
-                java.time.Clock.fixed(stalled.plusSeconds(50), java.time.ZoneOffset.UTC),
-                dev.winback.handlers.DecisionMetrics.none());
+                Clock.fixed(stalled.plusSeconds(50), ZoneOffset.UTC),
+                DecisionMetrics.none());
         ExecutorService pool = Executors.newFixedThreadPool(80);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> results = new ArrayList<>();
         for (int copy = 0; copy < 2; copy++) {
-            for (dev.winback.core.recall.Timer timer : timers) {
+            for (Timer timer : timers) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage message =
-                            new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
-                    message.setMessageId(java.util.UUID.randomUUID().toString());
-                    message.setBody(dev.winback.core.recall.TimerMessage.toJson(timer));
-                    com.amazonaws.services.lambda.runtime.events.SQSEvent event =
-                            new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+                    SQSEvent.SQSMessage message =
+                            new SQSEvent.SQSMessage();
+                    message.setMessageId(UUID.randomUUID().toString());
+                    message.setBody(TimerMessage.toJson(timer));
+                    SQSEvent event =
+                            new SQSEvent();
                     event.setRecords(List.of(message));
-                    return check.handleRequest(event, new dev.winback.local.LocalContext("DeadlineCheckFunction"))
+                    return check.handleRequest(event, new LocalContext("DeadlineCheckFunction"))
                             .getBatchItemFailures().size();
                 }));
             }
@@ -337,24 +386,24 @@ class FaultSuiteTest {
         start.countDown();
         int failed = 0;
         for (Future<Integer> result : results) {
-            failed += result.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            failed += result.get(60, TimeUnit.SECONDS);
         }
         pool.shutdownNow();
 
         assertThat(failed).isZero();
-        List<dev.winback.core.recall.Decision> decisions = new ArrayList<>();
+        List<Decision> decisions = new ArrayList<>();
         for (String user : phones.keySet()) {
-            decisions.addAll(new dev.winback.adapters.DynamoDecisionLog(dynamo, ledger).forUser(user,
+            decisions.addAll(new DynamoDecisionLog(dynamo, ledger).forUser(user,
                     stalled.minusSeconds(3600), stalled.plusSeconds(3600)));
         }
         assertThat(decisions).hasSize(40);
-        List<dev.winback.core.recall.Decision> sent = decisions.stream()
-                .filter(d -> d.outcome() == dev.winback.core.recall.Decision.Outcome.SENT).toList();
+        List<Decision> sent = decisions.stream()
+                .filter(d -> d.outcome() == Decision.Outcome.SENT).toList();
         assertThat(sent).hasSize(7).allSatisfy(d -> assertThat(d.coupon().amount()).isEqualByComparingTo("4.00"));
         assertThat(decisions).filteredOn(d -> d.reasons().contains("budget")).hasSize(33);
         Map<String, AttributeValue> budget = dynamo.getItem(b -> b.tableName(ledger).consistentRead(true).key(Map.of(
                 "pk", AttributeValue.fromS("budget#2026-11-10"), "sk", AttributeValue.fromS("coupon")))).item();
-        assertThat(new java.math.BigDecimal(budget.get("spent").n())).isEqualByComparingTo("28.00");
+        assertThat(new BigDecimal(budget.get("spent").n())).isEqualByComparingTo("28.00");
         Map<String, Integer> sms = FaultScore.smsTo(phones.values());
         Map<String, Integer> expectedSms = new TreeMap<>();
         sent.forEach(d -> expectedSms.put(phones.get(d.userId()), 1));
@@ -380,7 +429,7 @@ class FaultSuiteTest {
      */
     @Test
     void dormantRemindersWhileWeComSesSnsAndDynamoDbFail() throws Exception {
-        String suffix = java.util.UUID.randomUUID().toString().substring(0, 6);
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
         DynamoDbClient direct = DynamoDbLocal.client();
         String state = Fixtures.stateTable(direct);
         String ledger = Fixtures.ledgerTable(direct);
@@ -400,15 +449,15 @@ class FaultSuiteTest {
             lines.add(event(user, "login", "login", login).toString());
             lines.add(event(user, "profile", "profile_updated", login).put(channel[0], channel[1]).toString());
         }
-        new dev.winback.handlers.IngestHandler(new dev.winback.core.ingest.StreamIngest(policy,
-                new dev.winback.adapters.DynamoStateStore(direct, state), new dev.winback.adapters.CollectingQuarantine(),
-                java.time.Clock.fixed(login.plusSeconds(5), java.time.ZoneOffset.UTC), 4),
-                dev.winback.handlers.IngestMetrics.none())
-                .handleRequest(kinesis(lines, login.plusSeconds(5)), new dev.winback.local.LocalContext("IngestFunction"));
+        new IngestHandler(new StreamIngest(policy,
+                new DynamoStateStore(direct, state), new CollectingQuarantine(),
+                Clock.fixed(login.plusSeconds(5), ZoneOffset.UTC), 4),
+                IngestMetrics.none())
+                .handleRequest(kinesis(lines, login.plusSeconds(5)), new LocalContext("IngestFunction"));
 
         String sesOperation = "POST /v2/email/outbound-emails";
-        software.amazon.awssdk.services.sesv2.SesV2Client directSes =
-                MiniStack.configure(software.amazon.awssdk.services.sesv2.SesV2Client.builder()).build();
+        SesV2Client directSes =
+                MiniStack.configure(SesV2Client.builder()).build();
         directSes.createEmailIdentity(b -> b.emailIdentity("reminders@winback.example"));
         try (FaultProxy aws = FaultProxy.inFrontOf(MiniStack.endpoint(), 9);
              FaultProxy dynamoProxy = FaultProxy.inFrontOf(DynamoDbLocal.endpoint(), 10);
@@ -419,37 +468,37 @@ class FaultSuiteTest {
             dynamoProxy.inject(0.05, Set.of(), FaultProxy.dynamoThrottling(), FaultProxy.dynamoInternalError());
             wecom.nextSendCodes(-1, 45009, -1, -1, -1, 45009, 45009, 45009, -1, 45009, 45009, -1, -1);
             DynamoDbClient dynamo = dynamo(dynamoProxy);
-            dev.winback.adapters.WeComClient weComClient = dev.winback.adapters.WeComClient.builder(
-                    () -> new dev.winback.adapters.WeComCredentials.Credentials("ww-fault", "fault-secret", 1000002))
+            WeComClient weComClient = WeComClient.builder(
+                    () -> new WeComCredentials.Credentials("ww-fault", "fault-secret", 1000002))
                     .baseUrl(wecom.baseUrl()).backoff(Duration.ofMillis(5), Duration.ofMillis(20))
                     .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)).build();
-            dev.winback.adapters.SnsNotifier sms = new dev.winback.adapters.SnsNotifier(sns(aws),
+            SnsNotifier sms = new SnsNotifier(sns(aws),
                     "arn:aws:sns:us-east-1:000000000000:unused", null);
-            dev.winback.handlers.DormantShardHandler shards = new dev.winback.handlers.DormantShardHandler(
-                    new dev.winback.core.dormancy.DormantReminders(policy,
-                            new dev.winback.adapters.DynamoDormantCohort(dynamo, state, Fixtures.COHORT_INDEX),
-                            new dev.winback.adapters.DynamoStateStore(dynamo, state), java.util.Optional::empty,
-                            number -> false, new dev.winback.adapters.DynamoContactHistory(dynamo, ledger),
-                            new dev.winback.core.recall.Delivery(new dev.winback.adapters.DynamoSendLedger(dynamo, ledger),
-                                    new dev.winback.adapters.ChannelNotifier(Map.of("sms", sms, "push", sms,
-                                            "email", new dev.winback.adapters.SesEmailNotifier(
-                                                    MiniStack.configure(software.amazon.awssdk.services.sesv2.SesV2Client
+            DormantShardHandler shards = new DormantShardHandler(
+                    new DormantReminders(policy,
+                            new DynamoDormantCohort(dynamo, state, Fixtures.COHORT_INDEX),
+                            new DynamoStateStore(dynamo, state), Optional::empty,
+                            number -> false, new DynamoContactHistory(dynamo, ledger),
+                            new Delivery(new DynamoSendLedger(dynamo, ledger),
+                                    new ChannelNotifier(Map.of("sms", sms, "push", sms,
+                                            "email", new SesEmailNotifier(
+                                                    MiniStack.configure(SesV2Client
                                                             .builder()).endpointOverride(aws.endpoint())
                                                             .overrideConfiguration(c -> c.retryStrategy(b -> b
                                                                     .backoffStrategy(FAST).throttlingBackoffStrategy(FAST)))
                                                             .build(), "reminders@winback.example", null),
-                                            "wecom", new dev.winback.adapters.WeComNotifier(weComClient)))),
-                            new dev.winback.adapters.DynamoDecisionLog(dynamo, ledger),
+                                            "wecom", new WeComNotifier(weComClient)))),
+                            new DynamoDecisionLog(dynamo, ledger),
                             (reminder, notBefore) -> {
                                 throw new AssertionError("10:00 in Shanghai is not quiet: nothing to defer");
                             }),
-                    java.time.Clock.fixed(run, java.time.ZoneOffset.UTC));
+                    Clock.fixed(run, ZoneOffset.UTC));
 
             int failedTasks = 0;
             for (int round = 0; round < 2; round++) { // the run, then the scheduler's retry of it
                 for (int shard = 0; shard < 16; shard++) {
-                    failedTasks += deliverUntilDone(shards, dev.winback.core.dormancy.ReminderMessage.shardTask(
-                            java.time.LocalDate.of(2026, 11, 29), shard));
+                    failedTasks += deliverUntilDone(shards, ReminderMessage.shardTask(
+                            LocalDate.of(2026, 11, 29), shard));
                 }
             }
 
@@ -477,15 +526,15 @@ class FaultSuiteTest {
     }
 
     /** A shard task until DormantShardFunction succeeds with it, as SQS redelivers it; returns the failed attempts. */
-    private static int deliverUntilDone(dev.winback.handlers.DormantShardHandler shards, String body) {
-        com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage message =
-                new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
-        message.setMessageId(java.util.UUID.randomUUID().toString());
+    private static int deliverUntilDone(DormantShardHandler shards, String body) {
+        SQSEvent.SQSMessage message =
+                new SQSEvent.SQSMessage();
+        message.setMessageId(UUID.randomUUID().toString());
         message.setBody(body);
-        com.amazonaws.services.lambda.runtime.events.SQSEvent event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+        SQSEvent event = new SQSEvent();
         event.setRecords(List.of(message));
         for (int attempt = 0; attempt < 30; attempt++) {
-            if (shards.handleRequest(event, new dev.winback.local.LocalContext("DormantShardFunction"))
+            if (shards.handleRequest(event, new LocalContext("DormantShardFunction"))
                     .getBatchItemFailures().isEmpty()) {
                 return attempt;
             }
@@ -493,11 +542,11 @@ class FaultSuiteTest {
         throw new IllegalStateException("shard task still failing after 30 attempts: " + body);
     }
 
-    private static Map<String, Integer> emailsTo(java.util.Collection<String> addresses) throws Exception {
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
-                .send(java.net.http.HttpRequest.newBuilder(MiniStack.endpoint().resolve("/_ministack/ses/messages")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+    private static Map<String, Integer> emailsTo(Collection<String> addresses) throws Exception {
+        HttpResponse<String> response = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(MiniStack.endpoint().resolve("/_ministack/ses/messages")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         Map<String, Integer> found = new TreeMap<>();
         FaultTrace.read(response.body()).path("messages").forEach(account -> account.forEach(message -> {
             for (JsonNode recipient : message.path("To")) {
@@ -514,21 +563,21 @@ class FaultSuiteTest {
                 .put("occurredAt", at.toString());
     }
 
-    private static com.amazonaws.services.lambda.runtime.events.KinesisEvent kinesis(List<String> lines, Instant arrival) {
-        List<com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
+    private static KinesisEvent kinesis(List<String> lines, Instant arrival) {
+        List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            com.amazonaws.services.lambda.runtime.events.KinesisEvent.Record kinesis =
-                    new com.amazonaws.services.lambda.runtime.events.KinesisEvent.Record();
-            kinesis.setData(java.nio.ByteBuffer.wrap(lines.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            KinesisEvent.Record kinesis =
+                    new KinesisEvent.Record();
+            kinesis.setData(ByteBuffer.wrap(lines.get(i).getBytes(StandardCharsets.UTF_8)));
             kinesis.setSequenceNumber(String.format("%056d", i + 1));
             kinesis.setPartitionKey("p");
-            kinesis.setApproximateArrivalTimestamp(java.util.Date.from(arrival));
-            com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord record =
-                    new com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord();
+            kinesis.setApproximateArrivalTimestamp(Date.from(arrival));
+            KinesisEvent.KinesisEventRecord record =
+                    new KinesisEvent.KinesisEventRecord();
             record.setKinesis(kinesis);
             records.add(record);
         }
-        com.amazonaws.services.lambda.runtime.events.KinesisEvent event = new com.amazonaws.services.lambda.runtime.events.KinesisEvent();
+        KinesisEvent event = new KinesisEvent();
         event.setRecords(records);
         return event;
     }
@@ -552,8 +601,8 @@ class FaultSuiteTest {
     private static Policy policy(String setting, String replacement) throws IOException {
         String yaml = Files.readString(RepoRoot.get().resolve("config/policy.yaml"));
         assertThat(yaml).contains(setting);
-        return dev.winback.core.policy.PolicyLoader.parse(yaml.replace(setting, replacement).replace("holdout: 0.05", "holdout: 0")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "fault suite policy");
+        return PolicyLoader.parse(yaml.replace(setting, replacement).replace("holdout: 0.05", "holdout: 0")
+                .getBytes(StandardCharsets.UTF_8), "fault suite policy");
     }
 
     /** State fields the SPEC defines whatever order events arrive in. */
@@ -635,8 +684,19 @@ class FaultSuiteTest {
 
     private static void report(String fault, int injected, FaultTrace trace, RecallPipeline.Deliveries deliveries,
                                FaultScore score) {
+        List<String> handling = new ArrayList<>();
+        if (deliveries.partialFailures() > 0) {
+            handling.add(deliveries.partialFailures() + " batches reported failed records");
+        }
+        if (deliveries.crashes() + deliveries.timerCrashes() > 0) {
+            handling.add((deliveries.crashes() + deliveries.timerCrashes()) + " invocations died");
+        }
+        if (deliveries.timerRetries() > 0) {
+            handling.add(deliveries.timerRetries() + " timer checks failed and came back");
+        }
+        String effects = score.effects() + (handling.isEmpty() ? "" : "; " + String.join(", ", handling));
         String line = String.format("| %s | %d | %d | %d | %d | %d | %s |", fault, injected, trace.events(),
-                deliveries.records(), score.lost(), score.duplicates(), score.effects());
+                deliveries.records(), score.lost(), score.duplicates(), effects);
         SUMMARY.add(line);
         System.out.println("fault suite " + line + " " + deliveries);
         assertThat(score.problems()).as(fault).isEmpty();
