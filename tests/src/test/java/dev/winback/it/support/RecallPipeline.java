@@ -14,8 +14,8 @@ import dev.winback.adapters.DynamoStateStore;
 import dev.winback.adapters.SnsCouponPublisher;
 import dev.winback.adapters.SnsNotifier;
 import dev.winback.adapters.SqsQuarantine;
-import dev.winback.core.ingest.IngestReport;
 import dev.winback.core.ingest.SequenceNumbers;
+import dev.winback.core.ingest.StreamIngest;
 import dev.winback.core.ingest.SubjectKey;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.recall.DeadlineCheck;
@@ -29,7 +29,10 @@ import dev.winback.core.state.UserState;
 import dev.winback.handlers.DeadlineCheckHandler;
 import dev.winback.handlers.DecisionMetrics;
 import dev.winback.handlers.IngestHandler;
+import dev.winback.handlers.IngestMetrics;
 import dev.winback.local.LocalContext;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,6 +40,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -45,12 +49,12 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -125,7 +129,6 @@ public final class RecallPipeline {
     public final String quarantineUrl;
     public final String couponsQueueUrl;
 
-    private final List<IngestReport> reports = new ArrayList<>();
     private final AtomicInteger records = new AtomicInteger();
     private int batches;
     private int redelivered;
@@ -153,9 +156,9 @@ public final class RecallPipeline {
         String[] notifications = Fixtures.topicWithQueue(directSns, sqs, "notifications");
         couponsQueueUrl = coupons[1];
 
-        ingest = new IngestHandler(new dev.winback.core.ingest.StreamIngest(policy,
+        ingest = new IngestHandler(new StreamIngest(policy,
                 new DynamoStateStore(dynamo, stateTable), new SqsQuarantine(sqs, quarantineUrl), clock, 4, timers),
-                reports::add);
+                IngestMetrics.none());
         SnsNotifier notifier = new SnsNotifier(sns, notifications[0], null);
         SnsCouponPublisher wallet = new SnsCouponPublisher(sns, coupons[0]);
         Recaller recaller = new Recaller(policy, phone -> false, new DynamoContactHistory(dynamo, ledgerTable),
@@ -205,10 +208,6 @@ public final class RecallPipeline {
         }
         return new Deliveries(records.get(), batches, redelivered, partialFailures, crashes, timerMessages,
                 timerRetries, timerCrashes);
-    }
-
-    public List<IngestReport> reports() {
-        return List.copyOf(reports);
     }
 
     private void fireTimersBefore(Instant at) {
@@ -316,7 +315,7 @@ public final class RecallPipeline {
     /** One timer message until its check succeeds, as the SQS event source mapping redelivers it. */
     private void deliverTimer(Timer timer) {
         SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-        message.setMessageId(java.util.UUID.randomUUID().toString());
+        message.setMessageId(UUID.randomUUID().toString());
         message.setBody(TimerMessage.toJson(timer));
         message.setEventSource("aws:sqs");
         SQSEvent event = new SQSEvent();
@@ -393,26 +392,14 @@ public final class RecallPipeline {
     }
 
     /** Coupon items in the ledger: decision id to amount. */
-    public Map<String, java.math.BigDecimal> coupons() {
-        Map<String, java.math.BigDecimal> coupons = new TreeMap<>();
+    public Map<String, BigDecimal> coupons() {
+        Map<String, BigDecimal> coupons = new TreeMap<>();
         direct.scanPaginator(b -> b.tableName(ledgerTable)).items().forEach(item -> {
             if ("coupon".equals(item.get("sk").s()) && item.get("pk").s().startsWith("decision#")) {
-                coupons.put(item.get("pk").s().substring("decision#".length()), new java.math.BigDecimal(item.get("amount").n()));
+                coupons.put(item.get("pk").s().substring("decision#".length()), new BigDecimal(item.get("amount").n()));
             }
         });
         return coupons;
-    }
-
-    /** Send claims in the ledger: {@code decisionId/channel}. */
-    public List<String> sendClaims() {
-        List<String> claims = new ArrayList<>();
-        direct.scanPaginator(b -> b.tableName(ledgerTable)).items().forEach(item -> {
-            AttributeValue sk = item.get("sk");
-            if (sk.s().startsWith("send#")) {
-                claims.add(item.get("pk").s().substring("decision#".length()) + "/" + sk.s().substring(5));
-            }
-        });
-        return claims;
     }
 
     /** The coupon notices the wallet topic delivered: coupon ids, one per notice. */
@@ -420,7 +407,7 @@ public final class RecallPipeline {
         return drain(couponsQueueUrl).stream().map(m -> {
             try {
                 return JSON.readTree(m.body()).path("couponId").asText();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }).toList();
@@ -431,7 +418,7 @@ public final class RecallPipeline {
         return drain(quarantineUrl).stream().map(m -> {
             try {
                 return JSON.readTree(m.body());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }).toList();
@@ -457,7 +444,7 @@ public final class RecallPipeline {
     private static JsonNode parseQuietly(String line) {
         try {
             return JSON.readTree(line);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }
@@ -468,7 +455,7 @@ public final class RecallPipeline {
         }
         try {
             return OffsetDateTime.parse(event.get("occurredAt").asText()).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return null;
         }
     }
