@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -14,6 +15,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * with {@code attribute_not_exists(pk)} before the message goes out, so of all the retries of a
  * decision exactly one holds the claim. Claims expire (TTL {@code expiresAt}) long after any
  * redelivery could arrive. DynamoDB errors propagate: the caller fails and is retried.
+ *
+ * <p>Each claim carries a token of its own, and the condition also passes when the item holds that
+ * token: when DynamoDB wrote the claim but the answer was lost (a 500 or a reset after the commit),
+ * the SDK's retry of the same request finds its own claim and succeeds. Without the token that
+ * retry would read as "claimed by an earlier attempt" and the message would never go out.
  */
 public final class DynamoSendLedger implements SendLedger {
 
@@ -37,14 +43,17 @@ public final class DynamoSendLedger implements SendLedger {
     @Override
     public boolean claim(String decisionId, String channel) {
         Instant now = clock.instant();
+        String token = UUID.randomUUID().toString();
         try {
             dynamo.putItem(b -> b.tableName(table)
                     .item(Map.of(
                             "pk", AttributeValue.fromS("decision#" + decisionId),
                             "sk", AttributeValue.fromS("send#" + channel),
+                            "claim", AttributeValue.fromS(token),
                             "claimedAt", AttributeValue.fromS(now.toString()),
                             "expiresAt", AttributeValue.fromN(Long.toString(now.plus(KEEP).getEpochSecond()))))
-                    .conditionExpression("attribute_not_exists(pk)"));
+                    .conditionExpression("attribute_not_exists(pk) OR claim = :token")
+                    .expressionAttributeValues(Map.of(":token", AttributeValue.fromS(token))));
             return true;
         } catch (ConditionalCheckFailedException claimedBefore) {
             return false;

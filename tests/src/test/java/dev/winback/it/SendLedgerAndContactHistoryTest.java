@@ -7,11 +7,13 @@ import dev.winback.adapters.DynamoSendLedger;
 import dev.winback.core.recall.ContactHistory;
 import dev.winback.core.recall.SendLedger;
 import dev.winback.it.support.DynamoDbLocal;
+import dev.winback.it.support.FaultProxy;
 import dev.winback.it.support.Fixtures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,6 +53,25 @@ class SendLedgerAndContactHistoryTest {
 
         ledger.release("dl-1", "push");
         assertThat(ledger.claim("dl-1", "push")).as("released after a certain failure").isTrue();
+    }
+
+    /**
+     * DynamoDB wrote the claim but the caller got a 500 instead of the answer; the SDK sends the same
+     * request again. That retry must find the claim its own, or the message would never be sent.
+     */
+    @Test
+    void aClaimWhoseAnswerWasLostIsStillTheCallersOnTheSdksRetry() {
+        try (FaultProxy proxy = FaultProxy.inFrontOf(DynamoDbLocal.endpoint(), 1);
+             DynamoDbClient lossy = DynamoDbLocal.configure(DynamoDbClient.builder())
+                     .endpointOverride(proxy.endpoint()).build()) {
+            proxy.injectNext(1, Set.of("PutItem"), FaultProxy.dynamoResponseLost());
+            SendLedger ledger = new DynamoSendLedger(lossy, table);
+
+            assertThat(ledger.claim("dl-lost-answer", "sms")).isTrue();
+            assertThat(proxy.requests()).containsEntry("PutItem", 2);
+            assertThat(proxy.injected()).containsEntry("dynamodb_response_lost", 1);
+            assertThat(ledger.claim("dl-lost-answer", "sms")).as("a later attempt still finds it claimed").isFalse();
+        }
     }
 
     @Test

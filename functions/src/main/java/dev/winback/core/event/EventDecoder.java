@@ -269,6 +269,10 @@ public final class EventDecoder {
             if (text.length() < 20 || text.charAt(16) != ':') {
                 throw new DateTimeParseException("RFC 3339 requires seconds", text, 0); // Java alone accepts hh:mm
             }
+            if (text.charAt(0) < '0' || text.charAt(0) > '9' || text.charAt(4) != '-') {
+                // Java also takes signed years of up to 9 digits ("-275760-09-13T00:00:00Z"); RFC 3339 has four.
+                throw new DateTimeParseException("RFC 3339 years have four digits", text, 0);
+            }
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEvent(Rejection.INVALID_FIELD, field,

@@ -352,7 +352,7 @@ class EventDecoderTest {
 
         @ParameterizedTest
         @ValueSource(strings = {"2026-11-22 10:00:00", "yesterday", "2026-11-22T10:00:00", "2026-11-22",
-                "1763805600", "2026-13-22T10:00:00Z", "22/11/2026 10:00"})
+                "1763805600", "2026-13-22T10:00:00Z", "22/11/2026 10:00", "-275760-09-13T00:00:00Z"})
         void occurredAtThatIsNotRfc3339IsRejected(String text) {
             Rejection rejection = assertRejected(userEvent("login").at(text), Rejection.INVALID_FIELD, "occurredAt");
             assertTrue(rejection.message().contains(text), rejection.message());
