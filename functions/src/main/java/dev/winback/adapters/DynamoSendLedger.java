@@ -60,6 +60,24 @@ public final class DynamoSendLedger implements SendLedger {
         }
     }
 
+    /** A consistent read: a publication recorded by an earlier attempt is always seen. */
+    @Override
+    public boolean published(String decisionId, String channel) {
+        return dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
+                "pk", AttributeValue.fromS("decision#" + decisionId),
+                "sk", AttributeValue.fromS("send#" + channel)))).hasItem();
+    }
+
+    @Override
+    public void markPublished(String decisionId, String channel) {
+        Instant now = clock.instant();
+        dynamo.putItem(b -> b.tableName(table).item(Map.of(
+                "pk", AttributeValue.fromS("decision#" + decisionId),
+                "sk", AttributeValue.fromS("send#" + channel),
+                "publishedAt", AttributeValue.fromS(now.toString()),
+                "expiresAt", AttributeValue.fromN(Long.toString(now.plus(KEEP).getEpochSecond())))));
+    }
+
     @Override
     public void release(String decisionId, String channel) {
         dynamo.deleteItem(b -> b.tableName(table).key(Map.of(

@@ -59,6 +59,16 @@ public final class InMemoryRecallLedgers implements CouponLedger, SendLedger, Co
     }
 
     @Override
+    public synchronized boolean published(String decisionId, String channel) {
+        return claims.contains(decisionId + "#" + channel);
+    }
+
+    @Override
+    public synchronized void markPublished(String decisionId, String channel) {
+        claims.add(decisionId + "#" + channel);
+    }
+
+    @Override
     public synchronized boolean reserve(String userId, String decisionId, Instant at, int perDay, int perWeek) {
         Map<String, Instant> held = touches.computeIfAbsent(userId, u -> new LinkedHashMap<>());
         if (held.containsKey(decisionId)) {

@@ -83,13 +83,14 @@ public final class Recaller {
             contacts.unreserve(user.userId, request.decisionId());
             return suppressed(request, reasons, "budget");
         }
-        if (sends.claim(request.decisionId(), "wallet")) {
+        // At least once: the wallet dedupes by coupon id, and a lost notice would be a lost coupon.
+        if (!sends.published(request.decisionId(), "wallet")) {
             try {
                 wallet.publish(coupon.couponId(), request.decisionId(), user.userId, coupon.amount(), "coupon", now);
             } catch (RuntimeException e) {
-                sends.release(request.decisionId(), "wallet");
                 throw new RetryLaterException("the wallet topic refused coupon " + coupon.couponId(), e);
             }
+            sends.markPublished(request.decisionId(), "wallet");
         }
         String text = MessageText.render(policy.recall().messages(), user.profileText("locale"), coupon.amount());
         String channel = delivery.deliver(new Notifier.Message(request.decisionId(), user.userId, null, null, text,

@@ -11,4 +11,14 @@ public interface SendLedger {
 
     /** The send failed for certain (the provider refused it): let a retry claim it again. */
     void release(String decisionId, String channel);
+
+    /**
+     * For effects whose receiver drops repeats (the wallet dedupes coupon notices by coupon id): has a
+     * notice been recorded as published? Such effects are published <em>at least</em> once — publish,
+     * then {@link #markPublished} — so a crash or a lost answer between a claim and the publication can
+     * never lose them, where {@link #claim} would.
+     */
+    boolean published(String decisionId, String channel);
+
+    void markPublished(String decisionId, String channel);
 }

@@ -145,13 +145,14 @@ final class MessagePipeline {
         } else {
             rewardId = "rw-" + timer.id();
         }
-        if (ports.sends().claim(timer.id(), ScenarioCheck.WALLET)) {
+        // At least once: the wallet dedupes by reward id, and a lost notice would be a lost reward.
+        if (!ports.sends().published(timer.id(), ScenarioCheck.WALLET)) {
             try {
                 ports.wallet().publish(rewardId, timer.id(), user.userId, amount, reward.kind().wireName(), now);
             } catch (RuntimeException e) {
-                ports.sends().release(timer.id(), ScenarioCheck.WALLET);
                 throw new Recaller.RetryLaterException("the wallet topic refused reward " + rewardId, e);
             }
+            ports.sends().markPublished(timer.id(), ScenarioCheck.WALLET);
         }
         return new Granted(rewardId, amount);
     }
