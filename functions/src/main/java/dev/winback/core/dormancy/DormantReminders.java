@@ -144,9 +144,6 @@ public final class DormantReminders {
         if (suppressed.isSuppressed(reminder.userId())) {
             return suppressed(reminder, at, reasons, details, SuppressionList.REASON);
         }
-        if (Holdout.isHeldOut(reminder.userId(), "dormant", policy.attribution().holdout())) {
-            return suppressed(reminder, at, reasons, details, "holdout"); // the control group for uplift
-        }
         if (QuietHours.isQuiet(now, card.timezone(), policy)) {
             deferral.defer(reminder, QuietHours.endOf(now, card.timezone(), policy));
             return new Result(Kind.DEFERRED, Optional.empty());
@@ -160,6 +157,11 @@ public final class DormantReminders {
         Instant touch = now.isAfter(at) ? now : at;
         if (!contacts.reserve(reminder.userId(), decisionId, touch, caps.perDay(), caps.perWeek())) {
             return suppressed(reminder, at, reasons, details, "frequency_cap");
+        }
+        // The control group is drawn among users who would get the reminder (every filter passed).
+        if (Holdout.isHeldOut(reminder.userId(), "dormant", policy.attribution().holdout())) {
+            contacts.unreserve(reminder.userId(), decisionId);
+            return suppressed(reminder, at, reasons, details, "holdout");
         }
         Optional<ReminderContent> custom = mailbox.current();
         custom.ifPresent(content -> details.put("content", content.source()));

@@ -64,9 +64,6 @@ public final class Recaller {
         if (suppressed.isSuppressed(user.userId)) {
             return suppressed(request, reasons, SuppressionList.REASON); // not eligible: outside both groups
         }
-        if (Holdout.isHeldOut(user.userId, request.trigger(), policy.attribution().holdout())) {
-            return suppressed(request, reasons, "holdout"); // the control group for this scenario's uplift
-        }
         if (QuietHours.isQuiet(at, user.profileText("timezone"), policy)) {
             return suppressed(request, reasons, "quiet_hours"); // in-session recalls are not deferred
         }
@@ -77,6 +74,12 @@ public final class Recaller {
         Policy.FrequencyCaps caps = policy.messaging().frequencyCaps();
         if (!contacts.reserve(user.userId, request.decisionId(), at, caps.perDay(), caps.perWeek())) {
             return suppressed(request, reasons, "frequency_cap");
+        }
+        // The control group is drawn among users who would get the message (every filter passed), so
+        // treated and held-out users are alike and the uplift compares like with like.
+        if (Holdout.isHeldOut(user.userId, request.trigger(), policy.attribution().holdout())) {
+            contacts.unreserve(user.userId, request.decisionId());
+            return suppressed(request, reasons, "holdout");
         }
         CouponLedger.Issue.Issued coupon = issueCoupon(request, at);
         if (coupon == null) {

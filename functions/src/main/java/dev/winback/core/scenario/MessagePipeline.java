@@ -78,9 +78,6 @@ final class MessagePipeline {
         if (ports.suppression().isSuppressed(user.userId)) {
             return suppressed(timer, reasons, details, SuppressionList.REASON);
         }
-        if (Holdout.isHeldOut(user.userId, plan.holdoutGroup(), plan.holdout())) {
-            return suppressed(timer, reasons, details, "holdout");
-        }
         Reachability.Routes routes = ScenarioRoutes.of(ContactCard.of(user), plan.channels(), ports.optOuts());
         if (routes.routes().isEmpty()) {
             return suppressed(timer, reasons, details, routes.optedOut() ? "opted_out" : "no_channel");
@@ -88,6 +85,12 @@ final class MessagePipeline {
         Policy.FrequencyCaps caps = policy.messaging().frequencyCaps();
         if (!ports.contacts().reserve(user.userId, timer.id(), at, caps.perDay(), caps.perWeek())) {
             return suppressed(timer, reasons, details, "frequency_cap");
+        }
+        // The control group is drawn among users who would get the message (every filter passed), so
+        // treated and held-out users are alike and the uplift compares like with like.
+        if (Holdout.isHeldOut(user.userId, plan.holdoutGroup(), plan.holdout())) {
+            ports.contacts().unreserve(user.userId, timer.id());
+            return suppressed(timer, reasons, details, "holdout");
         }
         ScenarioReward reward = null;
         Granted granted = null;

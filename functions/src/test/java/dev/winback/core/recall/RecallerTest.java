@@ -171,6 +171,26 @@ class RecallerTest {
     @Nested
     class FinalFilter {
 
+        /**
+         * The control group is drawn after every filter: a held-out user is one who would have been
+         * messaged, so treated and held-out users are alike. A held-out user with no reachable
+         * channel is recorded for that reason, and holding out takes no frequency-cap slot.
+         */
+        @Test
+        void theHoldoutIsDrawnAmongUsersWhoPassedTheFilterAndUsesNoCap() {
+            String heldOut = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "h" + i)
+                    .filter(id -> Holdout.isHeldOut(id, "deadline", 0.05)).findFirst().orElseThrow();
+            UserState unreachable = UserBuilder.of(heldOut, Policies.DEFAULTS, T0.minusSeconds(60)).state();
+            assertSuppressed(recall("d0", unreachable, "68.00", T0), "no_channel");
+
+            UserState reachable = reachable(heldOut).state();
+            assertSuppressed(recall("d1", reachable, "68.00", T0), "holdout");
+            assertEquals(List.of(), notifier.sent());
+            assertEquals(List.of(), wallet.published);
+            assertTrue(ledgers.reserve(heldOut, "other-trigger", T0.plusSeconds(60), 1, 3),
+                    "the held-out decision left the day's one message free");
+        }
+
         @Test
         void aListedUserGetsNothingAndTakesNoCapOrBudget() {
             Recaller listing = new Recaller(policy, optOuts, ledgers, ledgers, ledgers, notifier, wallet, "u1"::equals);
