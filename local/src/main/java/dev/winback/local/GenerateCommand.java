@@ -43,7 +43,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Same seed, same trace (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--start", defaultValue = "2026-11-20T00:00:00Z", paramLabel = "INSTANT",
+    /** In the past, so that {@code simulate} (whose "now" is the wall clock) accepts the whole default trace. */
+    @Option(names = "--start", defaultValue = "2026-10-01T00:00:00Z", paramLabel = "INSTANT",
             description = "First instant, RFC 3339 (default: ${DEFAULT-VALUE}).")
     String start;
 
@@ -77,6 +78,11 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new WinbackCommand.UserError("generate: --events-limit must be at least 1");
         }
         PrintWriter err = spec.commandLine().getErr();
+        Instant end = settings.start().plus(java.time.Duration.ofDays(settings.days()));
+        if (end.isAfter(Instant.now())) {
+            err.println("generate: note: the trace runs until " + end + ", after the current time; simulate treats the"
+                    + " events after its wall clock as future_timestamp — choose an earlier --start to replay it all");
+        }
         long began = System.nanoTime();
         TraceGenerator generator = new TraceGenerator(settings);
         long lines;
@@ -90,9 +96,9 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         PrintWriter report = out.equals("-") ? err : spec.commandLine().getOut();
-        report.printf("wrote %,d events to %s in %.1f s: %,d users, %,d B2B users, %,d campaigns, %d day(s) from %s, seed %d%n",
-                lines, out, seconds, settings.users(), settings.b2bUsers(), settings.campaigns(), settings.days(),
-                settings.start(), settings.seed());
+        report.printf("wrote %,d events to %s in %.1f s (%,.0f events/s): %,d users, %,d B2B users, %,d campaigns,"
+                        + " %d day(s) from %s, seed %d%n", lines, out, seconds, lines / seconds, settings.users(),
+                settings.b2bUsers(), settings.campaigns(), settings.days(), settings.start(), settings.seed());
         report.println(generator.countsByType());
         report.flush();
         return 0;
