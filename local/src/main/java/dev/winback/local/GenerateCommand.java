@@ -54,10 +54,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--campaigns", paramLabel = "C", description = "Site campaigns over the period (default: one a day when there are traders).")
     Integer campaigns;
 
-    @Option(names = "--zones", paramLabel = "Z", description = "Delivery zones (default: users / 250, 4..64).")
+    @Option(names = "--zones", paramLabel = "Z", description = "Delivery zones (default: users / 250, 2..64).")
     Integer zones;
 
-    @Option(names = "--merchants", paramLabel = "K", description = "Merchants (default: users / 20, 20..5000).")
+    @Option(names = "--merchants", paramLabel = "K", description = "Merchants (default: users / 20, 10..5000).")
     Integer merchants;
 
     @Option(names = "--events-limit", paramLabel = "E", description = "Stop after E events (default: the whole period).")

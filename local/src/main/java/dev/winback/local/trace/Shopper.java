@@ -85,8 +85,8 @@ final class Shopper extends Source {
     private long busyUntil = Long.MIN_VALUE;
 
     private int day;
-    private long[] planAt = new long[8];
-    private byte[] planKind = new byte[8];
+    private long[] planAt = new long[4];
+    private byte[] planKind = new byte[4];
     private int planSize;
     private int planPos;
 

@@ -34,16 +34,16 @@ public record TraceSettings(long seed, Instant start, int days, int users, int b
 
     /**
      * Settings with the population's defaults filled in: a tenth as many traders as consumers, one
-     * campaign a day when there are traders, a delivery zone per 250 consumers (4..64) and a
-     * merchant per 20 (20..5,000). Null means "the default".
+     * campaign a day when there are traders, a delivery zone per 250 consumers (2..64) and a
+     * merchant per 20 (10..5,000). Null means "the default".
      */
     public static TraceSettings of(long seed, Instant start, int days, int users, Integer b2bUsers, Integer campaigns,
                                    Integer zones, Integer merchants) {
         int traders = b2bUsers != null ? b2bUsers : users / 10;
         return new TraceSettings(seed, start, days, users, traders,
                 campaigns != null ? campaigns : traders > 0 ? days : 0,
-                zones != null ? zones : Math.clamp(users / 250, 4, 64),
-                merchants != null ? merchants : Math.clamp(users / 20, 20, 5000));
+                zones != null ? zones : Math.clamp(users / 250, 2, 64),
+                merchants != null ? merchants : Math.clamp(users / 20, 10, 5000));
     }
 
     private static void check(boolean condition, String message) {
