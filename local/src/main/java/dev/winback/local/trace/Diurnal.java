@@ -6,7 +6,7 @@ package dev.winback.local.trace;
  *
  * <p>{@link #SHOPPING} is the usual curve of a food and retail delivery app: almost nobody between
  * 01:00 and 06:00, a morning rise, a lunch peak (11–13), an afternoon plateau and the evening peak
- * (18–21), which carries about a quarter of the day's sessions. {@link #BUSINESS} is a B2B trader's
+ * (18–21), which carries nearly a third of the day's sessions. {@link #BUSINESS} is a B2B trader's
  * working day: 08:00–18:00 with a lunch dip, little in the evening, nothing at night.
  */
 final class Diurnal {
