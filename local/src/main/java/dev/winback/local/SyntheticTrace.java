@@ -11,6 +11,10 @@ import java.util.Random;
 /**
  * A seeded, realistic behavior trace: app sessions with page flows, carts, orders and logins, the
  * shape production streams have. Used by benchmarks and tests; the same seed gives the same trace.
+ *
+ * <p>Kept as it is so the published benchmark figures stay comparable; for realistic traces of any
+ * size (archetypes, time of day, ops, B2B campaigns, streamed) use
+ * {@link dev.winback.local.trace.TraceGenerator} ({@code ./winback generate}).
  */
 public final class SyntheticTrace {
 
