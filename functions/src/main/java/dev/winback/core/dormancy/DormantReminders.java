@@ -158,9 +158,9 @@ public final class DormantReminders {
         if (!contacts.reserve(reminder.userId(), decisionId, touch, caps.perDay(), caps.perWeek())) {
             return suppressed(reminder, at, reasons, details, "frequency_cap");
         }
-        // The control group is drawn among users who would get the reminder (every filter passed).
+        // The control group is drawn among users who would get the reminder (every filter passed); the
+        // held-out decision keeps its cap slot, as the reminder would have (a "ghost" contact).
         if (Holdout.isHeldOut(reminder.userId(), "dormant", policy.attribution().holdout())) {
-            contacts.unreserve(reminder.userId(), decisionId);
             return suppressed(reminder, at, reasons, details, "holdout");
         }
         Optional<ReminderContent> custom = mailbox.current();

@@ -75,10 +75,11 @@ public final class Recaller {
         if (!contacts.reserve(user.userId, request.decisionId(), at, caps.perDay(), caps.perWeek())) {
             return suppressed(request, reasons, "frequency_cap");
         }
-        // The control group is drawn among users who would get the message (every filter passed), so
-        // treated and held-out users are alike and the uplift compares like with like.
+        // The control group is drawn among users who would get the message (every filter passed), and a
+        // held-out decision keeps the cap slot the message would have taken (a "ghost" contact): the
+        // control group's decisions are then spaced like the treated group's, so uplift compares like
+        // with like.
         if (Holdout.isHeldOut(user.userId, request.trigger(), policy.attribution().holdout())) {
-            contacts.unreserve(user.userId, request.decisionId());
             return suppressed(request, reasons, "holdout");
         }
         CouponLedger.Issue.Issued coupon = issueCoupon(request, at);

@@ -86,10 +86,11 @@ final class MessagePipeline {
         if (!ports.contacts().reserve(user.userId, timer.id(), at, caps.perDay(), caps.perWeek())) {
             return suppressed(timer, reasons, details, "frequency_cap");
         }
-        // The control group is drawn among users who would get the message (every filter passed), so
-        // treated and held-out users are alike and the uplift compares like with like.
+        // The control group is drawn among users who would get the message (every filter passed), and a
+        // held-out decision keeps the cap slot the message would have taken (a "ghost" contact): the
+        // control group's decisions are then spaced like the treated group's, so uplift compares like
+        // with like.
         if (Holdout.isHeldOut(user.userId, plan.holdoutGroup(), plan.holdout())) {
-            ports.contacts().unreserve(user.userId, timer.id());
             return suppressed(timer, reasons, details, "holdout");
         }
         ScenarioReward reward = null;

@@ -1,6 +1,7 @@
 package dev.winback.core.recall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -174,10 +175,11 @@ class RecallerTest {
         /**
          * The control group is drawn after every filter: a held-out user is one who would have been
          * messaged, so treated and held-out users are alike. A held-out user with no reachable
-         * channel is recorded for that reason, and holding out takes no frequency-cap slot.
+         * channel is recorded for that reason, and the held-out decision takes the cap slot the message
+         * would have taken, so both groups' decisions are spaced alike.
          */
         @Test
-        void theHoldoutIsDrawnAmongUsersWhoPassedTheFilterAndUsesNoCap() {
+        void theHoldoutIsDrawnAmongUsersWhoPassedTheFilterAndTakesTheCapLikeAMessage() {
             String heldOut = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "h" + i)
                     .filter(id -> Holdout.isHeldOut(id, "deadline", 0.05)).findFirst().orElseThrow();
             UserState unreachable = UserBuilder.of(heldOut, Policies.DEFAULTS, T0.minusSeconds(60)).state();
@@ -187,8 +189,8 @@ class RecallerTest {
             assertSuppressed(recall("d1", reachable, "68.00", T0), "holdout");
             assertEquals(List.of(), notifier.sent());
             assertEquals(List.of(), wallet.published);
-            assertTrue(ledgers.reserve(heldOut, "other-trigger", T0.plusSeconds(60), 1, 3),
-                    "the held-out decision left the day's one message free");
+            assertFalse(ledgers.reserve(heldOut, "other-trigger", T0.plusSeconds(60), 1, 3),
+                    "the held-out decision took the day's one message, as a sent one would have");
         }
 
         @Test
