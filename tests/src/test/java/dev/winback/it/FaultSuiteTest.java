@@ -362,6 +362,7 @@ class FaultSuiteTest {
                                 new DynamoSendLedger(dynamo, ledger), notifier, wallet),
                         new DynamoDecisionLog(dynamo, ledger)),
                 Fixtures.scenarioCheck(small, dynamo, state, ledger, (armed, now) -> { }, notifier, wallet),
+                Fixtures.journeyCheck(small, dynamo, state, ledger, (armed, now) -> { }, notifier, wallet),
                 Clock.fixed(stalled.plusSeconds(50), ZoneOffset.UTC),
                 DecisionMetrics.none());
         ExecutorService pool = Executors.newFixedThreadPool(80);

@@ -166,6 +166,7 @@ public final class RecallPipeline {
         check = new DeadlineCheckHandler(new DeadlineCheck(policy, new DynamoStateStore(dynamo, stateTable), recaller,
                 new DynamoDecisionLog(dynamo, ledgerTable)),
                 Fixtures.scenarioCheck(policy, dynamo, stateTable, ledgerTable, timers, notifier, wallet),
+                Fixtures.journeyCheck(policy, dynamo, stateTable, ledgerTable, timers, notifier, wallet),
                 clock, DecisionMetrics.none());
     }
 
