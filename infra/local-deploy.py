@@ -172,14 +172,20 @@ def upload(s3, bucket, prefix, data, suffix):
     return key
 
 
-def stack_exists(cloudformation, name):
+def stack_status(cloudformation, name):
+    """The stack's status, or None when there is no such stack (or only a deleted one)."""
     try:
         stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
     except botocore.exceptions.ClientError as e:
         if "does not exist" in str(e):
-            return False
+            return None
         raise
-    return bool(stacks) and stacks[0]["StackStatus"] != "DELETE_COMPLETE"
+    status = stacks[0]["StackStatus"] if stacks else "DELETE_COMPLETE"
+    return None if status == "DELETE_COMPLETE" else status
+
+
+def stack_exists(cloudformation, name):
+    return stack_status(cloudformation, name) is not None
 
 
 def wait(cloudformation, name, timeout):
@@ -205,8 +211,7 @@ def delete(cloudformation, name, timeout):
         return 0
     cloudformation.delete_stack(StackName=name)
     deadline = time.monotonic() + timeout
-    while stack_exists(cloudformation, name):
-        status = cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+    while (status := stack_status(cloudformation, name)) is not None:
         if status == "DELETE_FAILED":
             raise Refused(f"deleting {name} failed: {failures(cloudformation, name)}")
         if time.monotonic() > deadline:
@@ -268,7 +273,7 @@ def deploy(argv):
     bucket = args.artifact_bucket or f"{args.stack_name.lower()}-artifacts"
     ensure_bucket(s3, bucket, args.region)
     jar_key = upload(s3, bucket, args.stack_name, jar.read_bytes(), ".jar")
-    log(f"uploaded {jar.name} to s3://{bucket}/{jar_key}")
+    log(f"code: s3://{bucket}/{jar_key}")
 
     cfn = translate(template, args.region, f"s3://{bucket}/{jar_key}")
     skipped = skip_unsupported(cfn)
@@ -282,6 +287,10 @@ def deploy(argv):
     parameters = [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(overrides.items())]
     request = dict(StackName=args.stack_name, TemplateURL=template_url, Parameters=parameters,
                    Capabilities=CAPABILITIES)
+    if stack_status(cloudformation, args.stack_name) == "ROLLBACK_COMPLETE":
+        # A stack whose creation failed can only be deleted (sam deploy does the same).
+        log(f"stack {args.stack_name} failed to create earlier; deleting it first")
+        delete(cloudformation, args.stack_name, args.timeout)
     try:
         if stack_exists(cloudformation, args.stack_name):
             log(f"updating stack {args.stack_name}")
