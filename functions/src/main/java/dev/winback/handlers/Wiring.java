@@ -38,6 +38,7 @@ import dev.winback.core.recall.DeadlineCheck;
 import dev.winback.core.recall.Recaller;
 import dev.winback.core.recall.TimerScheduler;
 import dev.winback.core.scenario.ScenarioCheck;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -76,12 +77,37 @@ public final class Wiring {
     }
 
     public static Wiring fromEnvironment() {
+        return new Wiring(policyFrom(System::getenv), System::getenv);
+    }
+
+    /**
+     * The packaged policy with the stack's parameters applied, each only when set:
+     * POLICY_TIME_ZONE (PolicyTimeZone) and COUPON_DAILY_BUDGET (DailyCouponBudget). Every function
+     * builds its policy here, so they all agree on the day boundaries and the budget.
+     */
+    public static Policy policyFrom(Function<String, String> environment) {
         Policy policy = PolicyLoader.defaults();
-        String zone = System.getenv("POLICY_TIME_ZONE");
+        String zone = environment.apply("POLICY_TIME_ZONE");
         if (zone != null && !zone.isBlank()) {
-            policy = policy.withTimeZone(ZoneId.of(zone));
+            policy = policy.withTimeZone(ZoneId.of(zone.strip()));
         }
-        return new Wiring(policy, System::getenv);
+        String budget = environment.apply("COUPON_DAILY_BUDGET");
+        if (budget != null && !budget.isBlank()) {
+            policy = policy.withDailyCouponBudget(amount("COUPON_DAILY_BUDGET", budget.strip()));
+        }
+        return policy;
+    }
+
+    private static BigDecimal amount(String variable, String text) {
+        try {
+            BigDecimal amount = new BigDecimal(text);
+            if (amount.signum() >= 0) {
+                return amount;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new IllegalArgumentException(variable + " must be an amount of 0 or more such as 2500.00, was '" + text + "'");
     }
 
     /** IngestFunction: state table, quarantine queue, and timers (SQS for short, Scheduler for long). */

@@ -2,18 +2,24 @@ package dev.winback.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.winback.core.policy.Policy;
 import dev.winback.core.policy.PolicyLoader;
 import dev.winback.handlers.Wiring;
 import dev.winback.it.support.RepoRoot;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,13 +30,14 @@ import org.junit.jupiter.api.Test;
  */
 class TemplateWiringTest {
 
+    private static JsonNode template;
     private static JsonNode resources;
 
     @BeforeAll
     static void readTemplate() throws IOException {
         // CloudFormation's short-form tags (!Ref, !Sub, …) parse as plain values here, which is all we need.
-        resources = new ObjectMapper(new YAMLFactory()).readTree(RepoRoot.get().resolve("template.yaml").toFile())
-                .get("Resources");
+        template = new ObjectMapper(new YAMLFactory()).readTree(RepoRoot.get().resolve("template.yaml").toFile());
+        resources = template.get("Resources");
         System.setProperty("aws.region", "us-east-1");
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
@@ -98,6 +105,36 @@ class TemplateWiringTest {
         assertThat(orders.path("MaximumRetryAttempts").asInt()).isBetween(1, 10);
         assertThat(orders.path("FunctionResponseTypes").toString()).contains("ReportBatchItemFailures");
         assertThat(orders.at("/DestinationConfig/OnFailure/Destination").asText()).isEqualTo("ConversionFailureQueue.Arn");
+    }
+
+    /**
+     * DailyCouponBudget reaches every function (Globals) as COUPON_DAILY_BUDGET and replaces the policy's
+     * recall.coupon.dailyBudget; empty keeps the policy's. What the parameter's pattern lets through, the
+     * wiring accepts; what the wiring refuses, the pattern stops before a deployment starts.
+     */
+    @Test
+    void dailyCouponBudgetParameterReplacesThePolicysBudget() {
+        assertThat(template.at("/Globals/Function/Environment/Variables/COUPON_DAILY_BUDGET").asText()).isEqualTo("DailyCouponBudget");
+        JsonNode parameter = template.at("/Parameters/DailyCouponBudget");
+        assertThat(parameter.path("Default").asText()).isEmpty();
+        Pattern allowed = Pattern.compile(parameter.path("AllowedPattern").asText());
+        BigDecimal packaged = PolicyLoader.defaults().recall().coupon().dailyBudget();
+
+        assertThat(Wiring.policyFrom(Map.of("COUPON_DAILY_BUDGET", "")::get).recall().coupon().dailyBudget()).isEqualTo(packaged);
+        assertThat(Wiring.policyFrom(name -> null).recall().coupon().dailyBudget()).isEqualTo(packaged);
+        for (String amount : List.of("0", "250", "2500.50", "999999999999.99")) {
+            assertThat(allowed.matcher(amount).matches()).as(amount).isTrue();
+            Policy policy = Wiring.policyFrom(Map.of("COUPON_DAILY_BUDGET", amount, "POLICY_TIME_ZONE", "Europe/Berlin")::get);
+            assertThat(policy.recall().coupon().dailyBudget()).isEqualTo(new BigDecimal(amount));
+            assertThat(policy.timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+            assertThat(policy.recall().coupon().max()).isEqualTo(PolicyLoader.defaults().recall().coupon().max());
+        }
+        for (String wrong : List.of("-1", "abc", "2,500", "12.5.0")) {
+            assertThat(allowed.matcher(wrong).matches()).as(wrong).isFalse();
+            assertThatThrownBy(() -> Wiring.policyFrom(Map.of("COUPON_DAILY_BUDGET", wrong)::get))
+                    .hasMessageContaining("COUPON_DAILY_BUDGET").hasMessageContaining(wrong);
+        }
+        assertThat(allowed.matcher("1e3").matches()).as("exponent notation").isFalse();
     }
 
     /** Builds the function's collaborators from the names its template environment defines (values made up). */

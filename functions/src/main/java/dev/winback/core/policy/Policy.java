@@ -32,6 +32,22 @@ public record Policy(ZoneId timeZone, Ingest ingest, Recall recall, Dormancy dor
         return new Policy(zone, ingest, recall, dormancy, segments, scenarios, messaging, attribution, geo, journeys);
     }
 
+    /**
+     * The same policy with another daily coupon budget ({@code recall.coupon.dailyBudget}): what an
+     * operator tunes per stage (the DailyCouponBudget parameter) without rebuilding the jar.
+     */
+    public Policy withDailyCouponBudget(BigDecimal dailyBudget) {
+        if (dailyBudget.signum() < 0) {
+            throw new PolicyException("recall.coupon.dailyBudget must not be negative, was " + dailyBudget.toPlainString());
+        }
+        Coupon c = recall.coupon();
+        Recall r = new Recall(recall.watchedPages(), recall.learnedTimer(), recall.pagesThenLeft(), recall.highCartValue(),
+                recall.combination(), recall.churnModel(), recall.resourceGate(),
+                new Coupon(c.share(), c.min(), c.max(), c.emptyCart(), dailyBudget), recall.channels(),
+                recall.timerQueueMaxDelay(), recall.messages());
+        return new Policy(timeZone, ingest, r, dormancy, segments, scenarios, messaging, attribution, geo, journeys);
+    }
+
     /** The same policy with other scenarios (C3). */
     public Policy withScenarios(Map<String, Scenario> replaced) {
         return new Policy(timeZone, ingest, recall, dormancy, segments, replaced, messaging, attribution, geo, journeys);

@@ -202,6 +202,19 @@ class PolicyLoaderTest {
         assertEquals(defaults.recall(), utc.recall());
     }
 
+    @Test
+    void withDailyCouponBudgetChangesOnlyTheBudget() {
+        Policy small = defaults.withDailyCouponBudget(new BigDecimal("250.00"));
+        assertEquals(new BigDecimal("250.00"), small.recall().coupon().dailyBudget());
+        assertEquals(defaults.withDailyCouponBudget(defaults.recall().coupon().dailyBudget()), defaults);
+        assertEquals(defaults.recall().coupon().max(), small.recall().coupon().max());
+        assertEquals(defaults.recall().channels(), small.recall().channels());
+        assertEquals(defaults.scenarios(), small.scenarios());
+        PolicyException negative = assertThrows(PolicyException.class,
+                () -> defaults.withDailyCouponBudget(new BigDecimal("-1")));
+        assertTrue(negative.getMessage().contains("recall.coupon.dailyBudget"), negative.getMessage());
+    }
+
     // --- validation ------------------------------------------------------------------------------
 
     @Test
