@@ -73,6 +73,12 @@ public final class GeoFixtures {
         return entries;
     }
 
+    /** An SQS sample from events/, as the event source mapping would pass it. */
+    public static com.amazonaws.services.lambda.runtime.events.SQSEvent sqsEvent(String file) {
+        return com.amazonaws.services.lambda.runtime.tests.EventLoader.loadSQSEvent(
+                RepoRoot.get().resolve("events").resolve(file).toString());
+    }
+
     /** A Kinesis batch of these JSON events as Lambda delivers it, sequence numbers from {@code firstSequence}. */
     public static KinesisEvent kinesis(List<String> events, long firstSequence, Instant arrivedAt) {
         List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
