@@ -93,7 +93,9 @@ public final class DirectoryConsumer {
             forEachUser(byUser, (userId, pending) -> {
                 try {
                     apply(userId, pending, entries.get(userId), engagements, tally);
-                } catch (StoreUnavailableException e) {
+                } catch (RuntimeException e) {
+                    // The store refused, or the change cannot be written: the stream delivers the
+                    // user's records again (and, if it never can, to the failure queue).
                     failures.add(pending.get(0).sequenceNumber());
                 }
             });

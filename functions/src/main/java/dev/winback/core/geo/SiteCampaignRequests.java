@@ -45,11 +45,18 @@ public final class SiteCampaignRequests {
         if (decoded instanceof Decoded.Rejected rejected) {
             return new Answer.Rejected(rejected.rejection());
         }
-        return new Answer.Handled(launch((BehaviorEvent.SiteCampaign) ((Decoded.Accepted) decoded).event()));
+        Campaign campaign;
+        try {
+            campaign = campaign((BehaviorEvent.SiteCampaign) ((Decoded.Accepted) decoded).event());
+        } catch (IllegalArgumentException e) {
+            return new Answer.Rejected(new Rejection(Rejection.INVALID_FIELD, null, e.getMessage()));
+        }
+        return new Answer.Handled(launch.launch(campaign));
     }
 
-    private CampaignLaunch.Result launch(BehaviorEvent.SiteCampaign event) {
-        return launch.launch(SiteCampaigns.toCampaign(event, event.occurredAt(), zone));
+    /** @throws IllegalArgumentException when the decoded fields still do not make a campaign */
+    private Campaign campaign(BehaviorEvent.SiteCampaign event) {
+        return SiteCampaigns.toCampaign(event, event.occurredAt(), zone);
     }
 
     /**
@@ -68,13 +75,20 @@ public final class SiteCampaignRequests {
         int conflicts = 0;
         int skipped = 0;
         for (StreamRecord record : records) {
-            if (!(decoder.decode(record.data(), record.arrivedAt()) instanceof Decoded.Accepted accepted)
-                    || !(accepted.event() instanceof BehaviorEvent.SiteCampaign event)) {
+            Campaign campaign;
+            try {
+                if (!(decoder.decode(record.data(), record.arrivedAt()) instanceof Decoded.Accepted accepted)
+                        || !(accepted.event() instanceof BehaviorEvent.SiteCampaign event)) {
+                    skipped++;
+                    continue;
+                }
+                campaign = campaign(event);
+            } catch (IllegalArgumentException notACampaign) {
                 skipped++;
                 continue;
             }
             try {
-                switch (launch(event)) {
+                switch (launch.launch(campaign)) {
                     case CampaignLaunch.Result.Launched l -> launched++;
                     case CampaignLaunch.Result.AlreadyLaunched a -> already++;
                     case CampaignLaunch.Result.Conflict c -> conflicts++;
