@@ -72,7 +72,10 @@ public interface Directory {
     /** The stored engagements with these keys (strongly consistent); absent when none. */
     Map<EngagementKey, StoredEngagement> engagements(Collection<EngagementKey> keys);
 
-    /** Writes the change if nothing it read has changed since. */
+    /**
+     * Writes the change if nothing it read has changed since. The stored versions become the ones read
+     * plus one (1 for a new entry or engagement), which a caller may rely on to go on from its change.
+     */
     SaveOutcome save(Change change);
 
     /**

@@ -129,4 +129,19 @@ class CampaignLaunchTest {
                 tasks.stream().flatMap(t -> t.targets().stream()).map(CampaignSendTask.Target::userId).toList(),
                 "the campaign id seeds k-means: the same targets in the same order");
     }
+
+    @Test
+    void aCampaignWithNobodyAroundIsRecordedWithNoTargetsAndQueuesNothing() {
+        Campaign remote = new Campaign("c-remote", CampaignKind.PURCHASE, new Site("site-far", "远方基地", 30.0, 100.0),
+                List.of("废钢"), List.of(), List.of(new PriceItem("重废一", "3200", "0")), null, 10,
+                java.time.LocalDate.of(2026, 10, 23), Entries.NOW, null);
+
+        CampaignPlanRecord record = assertInstanceOf(CampaignLaunch.Result.Launched.class, launch.launch(remote)).record();
+
+        assertEquals(0, record.preselected());
+        assertEquals(0, record.targets());
+        assertEquals(0, record.tasks());
+        assertEquals(List.of(), queue.drain());
+        assertEquals(CLOCK.instant(), ledger.plan("c-remote").orElseThrow().fannedOutAt());
+    }
 }
