@@ -44,8 +44,18 @@ pattern must be {"data": {"type": [...order_placed...]}} and every record's data
 Dormant-scan samples are checked the same way: the scan payload is the template's Input with the
 placeholder replaced, a shard is 0..15 of a yyyy-mm-dd run day, and a reminder's decisionId is the
 one derived from (userId, cohortDay, reminder).
-There is no S3 sample: no function is triggered by S3 events (DormantShardFunction lists the
-mailbox/ prefix when it runs), so an ObjectCreated event would have no consumer.
+Geo campaigns (D1-D8), checked likewise against template.yaml:
+  kinesis-directory.json        what DirectoryFunction's filtered mapping delivers: traders' profiles (an
+                                entry started, a yard moved), an app user's profile (ignored), and the
+                                read, click and deal of a campaign message; every record passes the filter
+  eventbridge-site-campaign.json  campaign c-1023 as the CampaignFunction rule delivers it (source and
+                                detail-type match the rule's pattern; the detail decodes as a site_campaign)
+  function-url-site-campaign.json the same campaign POSTed to the IAM-authorized function URL (payload 2.0)
+  sqs-campaign-send.json        one send task of c-1023 for CampaignSendFunction (three targets)
+  s3-import.json                directory-import.csv uploaded under imports/ (the key matches an S3 filter
+                                of ImportFunction)
+  directory-import.csv          twenty traders around the Benxi depot, for ./winback import
+(DormantShardFunction's mailbox has no S3 sample: it lists mailbox/ when it runs.)
 Phone numbers and e-mail addresses are fictional (example.com, +86 138 0000 ....).
 """
 from __future__ import annotations
@@ -820,6 +830,273 @@ def check_dormant_messages(name: str, messages: list[dict], event: dict) -> list
     return problems
 
 
+# --------------------------------------------------------------------------- geo campaigns (D1-D8)
+#
+# The Benxi depot (site-bx) launches purchase campaign c-1023 for scrap steel (废钢) within 30 km,
+# at 2026-10-23T00:30:00Z (08:30 in Shanghai). The same campaign fields arrive through each of
+# CampaignFunction's doors: an EventBridge event and a function-URL request (and a site_campaign
+# record on the stream). DirectoryFunction keeps the traders' entries and learns from feedback.
+
+DIRECTORY_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/winback-dev-DirectoryFunctionRole-EXAMPLE"
+CAMPAIGN_SEND_QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:winback-dev-CampaignSendQueue-EXAMPLE"
+CAMPAIGN_SENDER_ID = "AROAEXAMPLECAMPAIGNROLE:winback-dev-CampaignFunction-EXAMPLE"
+IMPORT_BUCKET = "winback-imports-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+CAMPAIGN_LAUNCH = "2026-10-23T00:30:00Z"
+CAMPAIGN = {
+    "campaignId": "c-1023", "kind": "purchase", "siteId": "site-bx", "siteName": "辽宁吉和源本溪溪湖中心基地",
+    "lat": 41.33, "lon": 123.76, "radiusKm": 30, "categories": ["废钢"], "materials": ["重废一", "钢筋切粒"],
+    "prices": [{"material": "重废一", "price": "3200", "change": "-30"},
+               {"material": "钢筋切粒", "price": "2830", "change": "40"}],
+    "link": "https://example.com/p/1023", "priceDate": "2026-10-23", "locale": "zh-CN",
+}
+CAMPAIGN_TEXT = "10月23日辽宁吉和源本溪溪湖中心基地:重废一3200跌30、钢筋切粒2830涨40,详见:https://example.com/p/1023"
+SEND_TASK_FIELDS = ("kind", "campaignId", "siteId", "siteName", "priceDate", "launchedAt", "text", "link", "task",
+                    "tasks", "notBefore", "targets")
+
+
+def message_id(campaign: str, user: str) -> str:
+    """The campaign message id every channel carries and feedback names (CampaignMessageIds)."""
+    return f"campaign:{campaign}:{user}"
+
+
+def directory_records() -> list[dict]:
+    """What DirectoryFunction's filtered mapping delivers, 2026-10-23 (times UTC):
+
+    u-2001  a verified scrap-steel supplier 6 km from the depot: its first profile starts its entry,
+            a later one moves its yard 9 km (its placement moves to another cell).
+    u-2002  an unverified supplier (SMS and phone calls only).
+    u-2003  already in the directory and sent c-1023's message at 00:31 (the handler test records
+            that send): reads it, clicks it, and sells 32 t of 重废一 to the depot -> sensitivity,
+            last deal, conversion rate and the engagement move; the read is repeated by a producer
+            retry (no effect).
+    u-2004  an app user's profile without a role: not the directory's.
+    u-2001  reads a recall message (not a campaign's): nothing to learn."""
+    e = Events("g")
+    u2001 = e("2026-10-23T00:05:00Z", "profile_updated", "u-2001", name="本溪鑫达再生资源", phone="+8613800002001",
+              wechatOpenId="oBx2001-example", role="supplier", lat=41.2905, lon=123.8231, businessNature="回收站",
+              verified=True, categories=["废钢"], materials=["重废一"], features={"monthlyTons": 120, "yearsTrading": 8},
+              tradeFrequency=6)
+    u2002 = e("2026-10-23T00:06:00Z", "profile_updated", "u-2002", name="溪湖废旧物资", phone="+8613800002002",
+              role="supplier", lat=41.3702, lon=123.6518, verified=False, categories=["废钢", "废铜"],
+              features={"monthlyTons": 40})
+    app = e("2026-10-23T00:07:00Z", "profile_updated", "u-2004", name="Lin", timezone="Asia/Shanghai",
+            locale="zh-CN")
+    moved = e("2026-10-23T00:10:00Z", "profile_updated", "u-2001", lat=41.2102, lon=123.8710)
+    read = e("2026-10-23T00:40:00Z", "message_read", "u-2003", messageId=message_id("c-1023", "u-2003"))
+    recall = e("2026-10-23T00:41:00Z", "message_read", "u-2001", messageId="dl-3f2a9c1e07b4d5a6")
+    clicked = e("2026-10-23T00:42:30Z", "message_clicked", "u-2003", messageId=message_id("c-1023", "u-2003"))
+    deal = e("2026-10-23T03:15:00Z", "transaction", "u-2003", amount="102400.00", siteId="site-bx",
+             messageId=message_id("c-1023", "u-2003"))
+    return [
+        record(u2001, u2001["occurredAt"], "ok: u-2001's entry starts (role), placed under supplier#废钢#<cell>"),
+        record(u2002, u2002["occurredAt"], "ok: u-2002's entry starts, placed under two categories"),
+        record(app, app["occurredAt"], "ok: no role, no entry: ignored"),
+        record(moved, moved["occurredAt"], "ok: u-2001 moves 9 km: its placement moves"),
+        record(read, read["occurredAt"], "ok: u-2003 reads c-1023's message"),
+        record(read, read["occurredAt"], "ok (duplicate of evt-g-005: no effect)", lag=4.1),
+        record(recall, recall["occurredAt"], "ok: a recall's message: ignored"),
+        record(clicked, clicked["occurredAt"], "ok: u-2003 clicks it"),
+        record(deal, deal["occurredAt"], "ok: u-2003's deal attributed to c-1023"),
+    ]
+
+
+def filter_of(function: str, event_name: str) -> tuple[str | None, str | None]:
+    """(the FilterCriteria pattern of a function's Kinesis mapping in template.yaml, or None; a problem)"""
+    if not TEMPLATE.exists():
+        return None, "template.yaml not found"
+    text = TEMPLATE.read_text(encoding="utf-8")
+    start = text.find(f"\n  {function}:\n")
+    if start < 0:
+        return None, f"no {function} in template.yaml"
+    at = text.find(f"\n        {event_name}:\n", start)
+    if at < 0:
+        return None, f"no {event_name} mapping on {function}"
+    found = re.search(r"FilterCriteria:\s*\n\s*Filters:\s*\n\s*- Pattern: '([^']*)'", text[at:])
+    if not found:
+        return None, f"{function}'s {event_name} mapping has no FilterCriteria pattern"
+    return found.group(1), None
+
+
+def check_stream_filter(name: str, event: dict, function: str, event_name: str, required: set[str]) -> list[str]:
+    """The mapping's pattern selects on data.type only, lets `required` through, and passes every record."""
+    pattern_text, problem = filter_of(function, event_name)
+    if problem:
+        return [f"{name}: {problem}"]
+    try:
+        types = json.loads(pattern_text)["data"]["type"]
+    except (ValueError, KeyError, TypeError):
+        return [f"{name}: {function}'s pattern is not {{\"data\": {{\"type\": [...]}}}}: {pattern_text}"]
+    problems = []
+    if not required <= set(types):
+        problems.append(f"{name}: {function}'s filter must let {sorted(required)} through")
+    for n, rec in enumerate(event["Records"], 1):
+        data = json.loads(base64.b64decode(rec["kinesis"]["data"]))
+        if data.get("type") not in types:
+            problems.append(f"{name} #{n}: {function}'s filter would drop this record")
+    return problems
+
+
+def eventbridge_campaign() -> dict:
+    """What the CampaignFunction rule delivers for `aws events put-events` of c-1023."""
+    return {"version": "0", "id": "3f1b9a56-0c2d-4e8f-9a7b-5c6d7e8f9a01", "detail-type": "site_campaign",
+            "source": "winback.campaigns", "account": ACCOUNT, "time": CAMPAIGN_LAUNCH, "region": REGION,
+            "resources": [], "detail": CAMPAIGN}
+
+
+def function_url_campaign() -> dict:
+    """A SigV4-signed POST of c-1023's fields to CampaignFunction's URL (payload format 2.0)."""
+    url_id = "abcdefghijklmnopqrstuvwxyz012345"
+    body = json.dumps(CAMPAIGN, ensure_ascii=False, separators=(",", ":"))
+    caller = "AROAEXAMPLELAUNCHERROLE:site-bx-backend"
+    return {
+        "version": "2.0", "routeKey": "$default", "rawPath": "/", "rawQueryString": "",
+        "headers": {"content-type": "application/json", "content-length": str(len(body.encode())),
+                    "host": f"{url_id}.lambda-url.{REGION}.on.aws", "x-amz-date": "20261023T003000Z",
+                    "x-amzn-trace-id": "Root=1-6a1b2c3d-0123456789abcdef01234567", "user-agent": "awscurl/0.36"},
+        "requestContext": {
+            "accountId": ACCOUNT, "apiId": url_id,
+            "authorizer": {"iam": {"accessKey": "ASIAEXAMPLEKEYID0001", "accountId": ACCOUNT, "callerId": caller,
+                                   "cognitoIdentity": None, "principalOrgId": None,
+                                   "userArn": f"arn:aws:sts::{ACCOUNT}:assumed-role/site-launcher/site-bx-backend",
+                                   "userId": caller}},
+            "domainName": f"{url_id}.lambda-url.{REGION}.on.aws", "domainPrefix": url_id,
+            "http": {"method": "POST", "path": "/", "protocol": "HTTP/1.1", "sourceIp": "203.0.113.10",
+                     "userAgent": "awscurl/0.36"},
+            "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "routeKey": "$default", "stage": "$default",
+            "time": "23/Oct/2026:00:30:00 +0000", "timeEpoch": millis(ts(CAMPAIGN_LAUNCH)),
+        },
+        "body": body, "isBase64Encoded": False,
+    }
+
+
+def campaign_as_event(fields: dict, event_id: str) -> bytes:
+    """The behavior event CampaignFunction decodes a request into (type, eventId and occurredAt added)."""
+    event = {"eventId": event_id, "type": "site_campaign", "occurredAt": CAMPAIGN_LAUNCH}
+    event.update(fields)
+    return json.dumps(event, ensure_ascii=False).encode()
+
+
+def check_launch_samples(bridge: dict, url: dict) -> list[str]:
+    """The EventBridge sample matches the rule's pattern in template.yaml; the URL request is a POST."""
+    problems = []
+    text = TEMPLATE.read_text(encoding="utf-8") if TEMPLATE.exists() else ""
+    rule = re.search(r"LaunchEvents:\s*\n\s*Type: EventBridgeRule.*?source:\s*\n\s*- ([\w.]+)\s*\n\s*detail-type:\s*\n"
+                     r"\s*- (\w+)", text, re.DOTALL)
+    if not rule:
+        problems.append("eventbridge-site-campaign.json: no LaunchEvents rule pattern on CampaignFunction")
+    elif (bridge["source"], bridge["detail-type"]) != rule.groups():
+        problems.append("eventbridge-site-campaign.json: source/detail-type do not match the rule's pattern")
+    if url["requestContext"]["http"]["method"] != "POST" or json.loads(url["body"]) != CAMPAIGN:
+        problems.append("function-url-site-campaign.json: not a POST of the campaign's fields")
+    if "FunctionUrlConfig:\n        AuthType: AWS_IAM" not in text:
+        problems.append("function-url-site-campaign.json: CampaignFunction's URL is not AuthType AWS_IAM")
+    return problems
+
+
+def campaign_send_messages() -> list[dict]:
+    """One task of c-1023 as CampaignFunction fans it out (50 targets at most; three here):
+    u-2001 verified (SMS, WeChat, in-app), u-2002 unverified (SMS, call task), u-2003 unverified
+    and opted out of SMS (call task only) - as the handler test seeds their entries and consents."""
+    targets = [{"userId": "u-2001", "distanceKm": 14.219, "matchScore": 0.731, "cluster": 3},
+               {"userId": "u-2002", "distanceKm": 10.384, "matchScore": 0.502, "cluster": 1},
+               {"userId": "u-2003", "distanceKm": 4.127, "matchScore": 0.668, "cluster": 3}]
+    body = compact({"kind": "campaign_send", "campaignId": "c-1023", "siteId": "site-bx",
+                    "siteName": CAMPAIGN["siteName"], "priceDate": "2026-10-23", "launchedAt": CAMPAIGN_LAUNCH,
+                    "text": CAMPAIGN_TEXT, "link": CAMPAIGN["link"], "task": 1, "tasks": 1, "notBefore": None,
+                    "targets": targets})
+    sent = ts(CAMPAIGN_LAUNCH) + timedelta(seconds=3.2)
+    return [{"body": body, "sent": sent, "delay": 0, "first_receive": sent + timedelta(seconds=0.05),
+             "receive_count": 1, "expect": "ok: send c-1023's message to three targets, every channel once"}]
+
+
+def check_send_messages(name: str, messages: list[dict], event: dict) -> list[str]:
+    problems = []
+    for n, rec in enumerate(event["Records"], 1):
+        body = json.loads(rec["body"])
+        if tuple(body) != SEND_TASK_FIELDS:
+            problems.append(f"{name} #{n}: body is not {{{', '.join(SEND_TASK_FIELDS)}}} in that order")
+            continue
+        users = [t["userId"] for t in body["targets"]]
+        if not 0 < len(users) <= 50 or len(set(users)) != len(users) or not 1 <= body["task"] <= body["tasks"]:
+            problems.append(f"{name} #{n}: a task holds 1..50 distinct targets and task is 1..tasks")
+        if body["text"] != CAMPAIGN_TEXT:
+            problems.append(f"{name} #{n}: text is not c-1023's message")
+    return problems
+
+
+def s3_import_event() -> dict:
+    """S3's notification of directory-import.csv uploaded under imports/ of the import bucket."""
+    key = "imports/directory-2026-10-23.csv"
+    return {"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": REGION, "eventTime": "2026-10-23T00:12:00.000Z",
+        "eventName": "ObjectCreated:Put",
+        "userIdentity": {"principalId": "AWS:AROAEXAMPLEUPLOADERROLE:crm-export"},
+        "requestParameters": {"sourceIPAddress": "203.0.113.20"},
+        "responseElements": {"x-amz-request-id": "C3D13FE58DE4C810", "x-amz-id-2": "FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD"},
+        "s3": {"s3SchemaVersion": "1.0", "configurationId": "ImportFunctionCsvFiles",
+               "bucket": {"name": IMPORT_BUCKET, "ownerIdentity": {"principalId": "A3NL1KOZZKExample"},
+                          "arn": f"arn:aws:s3:::{IMPORT_BUCKET}"},
+               "object": {"key": key, "size": len(directory_csv().encode()), "eTag": hashlib.md5(directory_csv().encode()).hexdigest(),
+                          "sequencer": "0065A2B3C4D5E6F708"}},
+    }]}
+
+
+def check_import_event(event: dict) -> list[str]:
+    """The key is under a prefix and suffix ImportFunction's S3 notifications in template.yaml select."""
+    text = TEMPLATE.read_text(encoding="utf-8") if TEMPLATE.exists() else ""
+    rules = re.findall(r"- Name: prefix\s*\n\s*Value: ([^\s]+)\s*\n\s*- Name: suffix\s*\n\s*Value: ([^\s]+)", text)
+    key = event["Records"][0]["s3"]["object"]["key"]
+    if not any(key.startswith(p) and key.endswith(s) for p, s in rules):
+        return [f"s3-import.json: {key} matches none of ImportFunction's S3 filters {rules}"]
+    return []
+
+
+def directory_rows() -> list[dict]:
+    """Twenty traders around the Benxi depot for `./winback import` and the import handler test."""
+    rows = []
+    for n in range(20):
+        angle = math.radians(n * 47 % 360)
+        km = 3 + (n * 7) % 40
+        lat = 41.33 + km / 111.2 * math.cos(angle)
+        lon = 123.76 + km / (111.2 * math.cos(math.radians(41.33))) * math.sin(angle)
+        rows.append({
+            "userId": f"u-3{n:03d}", "name": f"本溪回收站{n + 1:02d}", "phone": f"+86138000030{n:02d}",
+            "wechatOpenId": f"oBx3{n:03d}-example" if n % 3 != 2 else "",
+            "lat": f"{lat:.5f}", "lon": f"{lon:.5f}", "role": "buyer" if n % 10 == 9 else "supplier",
+            "verified": "true" if n % 3 != 2 else "false",
+            "categories": "废钢;废铜" if n % 4 == 0 else "废钢", "materials": "重废一" if n % 2 == 0 else "",
+            "tradeFrequency": str(2 + n % 7), "messageSensitivity": f"{0.3 + (n % 5) * 0.12:.2f}",
+            "lastDealAt": f"2026-{9 + n % 2:02d}-{1 + n:02d}T08:00:00Z", "feature.monthlyTons": str(20 + 11 * n),
+        })
+    return rows
+
+
+def directory_csv() -> str:
+    rows = directory_rows()
+    columns = list(rows[0])
+    lines = [",".join(columns)]
+    for row in rows:
+        lines.append(",".join(row[c] for c in columns))
+    return "\n".join(lines) + "\n"
+
+
+def render_geo() -> dict[str, tuple[str, list[str]]]:
+    """file name -> (text, problems): the geo-campaign samples other than the Kinesis batch."""
+    files = {}
+    bridge, url = eventbridge_campaign(), function_url_campaign()
+    files["eventbridge-site-campaign.json"] = (json.dumps(bridge, indent=2, ensure_ascii=False) + "\n",
+                                               check_launch_samples(bridge, url))
+    files["function-url-site-campaign.json"] = (json.dumps(url, indent=2, ensure_ascii=False) + "\n", [])
+    messages = campaign_send_messages()
+    event = sqs_event("sqs-campaign-send.json", messages, CAMPAIGN_SEND_QUEUE_ARN, CAMPAIGN_SENDER_ID)
+    files["sqs-campaign-send.json"] = (json.dumps(event, indent=2, ensure_ascii=False) + "\n",
+                                       check_send_messages("sqs-campaign-send.json", messages, event))
+    s3 = s3_import_event()
+    files["s3-import.json"] = (json.dumps(s3, indent=2) + "\n", check_import_event(s3))
+    files["directory-import.csv"] = (directory_csv(), [])
+    return files
+
+
 # --------------------------------------------------------------------------- output & checks
 
 STATE_STREAM_ARN = ("arn:aws:dynamodb:us-east-1:123456789012:table/winback-dev-StateTable-1A2B3C4D5E6F/"
@@ -872,11 +1149,15 @@ def render() -> dict[str, tuple[str, list[tuple[bytes, str]]]]:
     for name, make, first in (("kinesis-batch.json", batch_records, 0),
                               ("kinesis-duplicates.json", duplicate_records, 1000),
                               ("kinesis-poison.json", poison_records, 2000),
-                              ("kinesis-orders.json", order_records, 3000)):
+                              ("kinesis-orders.json", order_records, 3000),
+                              ("kinesis-directory.json", directory_records, 4000)):
         records = make()
-        event = kinesis_event(records, first, CONVERSION_ROLE_ARN if name == "kinesis-orders.json" else ROLE_ARN)
+        role = {"kinesis-orders.json": CONVERSION_ROLE_ARN, "kinesis-directory.json": DIRECTORY_ROLE_ARN}.get(name, ROLE_ARN)
+        event = kinesis_event(records, first, role)
         text = json.dumps(event, indent=2, ensure_ascii=False) + "\n"
         files[name] = (text, [(r["data"], r["expect"]) for r in sorted(records, key=lambda r: r["seq"])])
+    files["eventbridge-site-campaign.json (as an event)"] = (
+        None, [(campaign_as_event(CAMPAIGN, "eb-3f1b9a56-0c2d-4e8f-9a7b-5c6d7e8f9a01"), "ok: c-1023 as decoded")])
     rows = trace_lines()
     files["trace-demo.jsonl"] = ("".join(r[1] + "\n" for r in rows), [(r[1].encode(), r[2]) for r in rows])
     return files
@@ -933,8 +1214,9 @@ def main(argv: list[str]) -> int:
     check = "--check" in argv
     files = render()
     timer_files = render_timers()
+    timer_files.update(render_geo())
     stale = []
-    texts = {name: text for name, (text, _) in files.items()}
+    texts = {name: text for name, (text, _) in files.items() if text is not None}
     texts.update({name: text for name, (text, _) in timer_files.items()})
     for name, text in texts.items():
         path = HERE / name
@@ -946,8 +1228,12 @@ def main(argv: list[str]) -> int:
     problems = validate(files)
     timer_problems = [p for _, found in timer_files.values() for p in found]
     timer_problems += check_order_filter("kinesis-orders.json", json.loads(texts["kinesis-orders.json"]))
+    timer_problems += check_stream_filter("kinesis-directory.json", json.loads(texts["kinesis-directory.json"]),
+                                          "DirectoryFunction", "DirectoryRecords",
+                                          {"profile_updated", "message_read", "message_clicked", "transaction"})
     counted = sum(len(p) for _, p in files.values())
-    timers = sum(len(json.loads(text).get("Records", [])) for text, _ in timer_files.values())
+    timers = sum(len(json.loads(text).get("Records", [])) for name, (text, _) in timer_files.items()
+                 if name.endswith(".json"))
     for problem in problems + timer_problems:
         print("make_events: " + problem, file=sys.stderr)
     if stale:

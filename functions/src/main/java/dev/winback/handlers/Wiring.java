@@ -1,6 +1,21 @@
 package dev.winback.handlers;
 
 import dev.winback.adapters.ChannelNotifier;
+import dev.winback.adapters.DynamoCampaignLedger;
+import dev.winback.adapters.DynamoContactCards;
+import dev.winback.adapters.DynamoDirectory;
+import dev.winback.adapters.DynamoInbox;
+import dev.winback.adapters.SecretsManagerWeChatOfficialCredentials;
+import dev.winback.adapters.SqsCallTasks;
+import dev.winback.adapters.SqsCampaignQueue;
+import dev.winback.adapters.WeChatOfficialClient;
+import dev.winback.adapters.WeChatOfficialNotifier;
+import dev.winback.core.geo.CampaignFeedback;
+import dev.winback.core.geo.CampaignLaunch;
+import dev.winback.core.geo.CampaignSender;
+import dev.winback.core.geo.Directory;
+import dev.winback.core.geo.DirectoryConsumer;
+import dev.winback.core.geo.SiteCampaignRequests;
 import dev.winback.adapters.DelayRoutedTimerScheduler;
 import dev.winback.adapters.DynamoDormantCohort;
 import dev.winback.adapters.DynamoRewardChoices;
@@ -254,6 +269,81 @@ public final class Wiring {
                 new SchedulerReminderDeferral(scheduler, required("SCHEDULE_GROUP"), required("REMINDER_QUEUE_ARN"),
                         required("SCHEDULER_ROLE_ARN"), required("SCHEDULE_DLQ_ARN")),
                 new dev.winback.adapters.DynamoSuppressionList(dynamo, ledger));
+    }
+
+    // ------------------------------------------------------------------ geo campaigns (D1-D8)
+
+    /** Index keys a campaign reads at once: enough to hide Query latency, few enough not to throttle. */
+    static final int DIRECTORY_QUERY_PARALLELISM = 16;
+
+    private S3Client s3;
+    private SqsCampaignQueue campaignQueue;
+
+    /** The directory table with the ledger table's engagements. */
+    private DynamoDirectory directory() {
+        return new DynamoDirectory(dynamo(), required("DIRECTORY_TABLE"), required("LEDGER_TABLE"),
+                DIRECTORY_QUERY_PARALLELISM, Clock.systemUTC());
+    }
+
+    /** DirectoryFunction: profiles and campaign feedback into the directory (D1, D7). */
+    public DirectoryConsumer directoryConsumer() {
+        return new DirectoryConsumer(policy, directory(), new CampaignFeedback(), WRITE_PARALLELISM);
+    }
+
+    /** CampaignFunction: launch requests planned over the directory, recorded in the ledger, fanned out to the send queue. */
+    public SiteCampaignRequests siteCampaignRequests() {
+        return new SiteCampaignRequests(policy, new CampaignLaunch(policy, directory(),
+                new DynamoCampaignLedger(dynamo(), required("LEDGER_TABLE")), campaignQueue(), Clock.systemUTC()));
+    }
+
+    /** The campaign send queue: fan-out, deferrals past quiet hours, hiding tasks that are not due. */
+    public SqsCampaignQueue campaignQueue() {
+        if (campaignQueue == null) {
+            campaignQueue = new SqsCampaignQueue(sqs(), required("CAMPAIGN_SEND_QUEUE_URL"));
+        }
+        return campaignQueue;
+    }
+
+    /**
+     * CampaignSendFunction (D5): SMS through SNS, the in-app inbox in the ledger table, call tasks on
+     * their queue, and the WeChat official account when its secret (and template) are configured; the
+     * same suppression list, opt-out list, send ledger and decision log as every trigger; consents and
+     * time zones from the state table.
+     */
+    public CampaignSender campaignSender() {
+        DynamoDbClient dynamo = dynamo();
+        String ledger = required("LEDGER_TABLE");
+        Map<String, Notifier> channels = new HashMap<>();
+        channels.put(CampaignSender.SMS, new SnsNotifier(sns(), null, optional("SMS_SENDER_ID")));
+        channels.put(CampaignSender.INBOX, new DynamoInbox(dynamo, ledger, Clock.systemUTC()));
+        channels.put(CampaignSender.CALL, new SqsCallTasks(sqs(), required("CALL_TASK_QUEUE_URL")));
+        if (optional("WECHAT_SECRET_ID") != null) {
+            SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+            String keyword = optional("WECHAT_TEXT_KEYWORD");
+            channels.put(CampaignSender.WECHAT, new WeChatOfficialNotifier(new WeChatOfficialClient(
+                    new SecretsManagerWeChatOfficialCredentials(secrets, optional("WECHAT_SECRET_ID"))),
+                    new WeChatOfficialNotifier.Template(required("WECHAT_TEMPLATE_ID"), keyword == null ? "thing1" : keyword,
+                            Map.of(), "link")));
+        }
+        CampaignSender.Ports ports = new CampaignSender.Ports(directory(),
+                new DynamoContactCards(new DynamoStateStore(dynamo, required("STATE_TABLE"))),
+                new dev.winback.adapters.DynamoSuppressionList(dynamo, ledger), optOuts(),
+                new DynamoSendLedger(dynamo, ledger), new ChannelNotifier(channels), channels.keySet(),
+                new DynamoDecisionLog(dynamo, ledger), campaignQueue());
+        return new CampaignSender(policy, ports, new CampaignFeedback());
+    }
+
+    /** ImportFunction: entries and placements only (an import touches no engagement). */
+    public Directory directoryWriter() {
+        return new DynamoDirectory(dynamo(), required("DIRECTORY_TABLE"), null, DIRECTORY_QUERY_PARALLELISM,
+                Clock.systemUTC());
+    }
+
+    public S3Client s3() {
+        if (s3 == null) {
+            s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return s3;
     }
 
     private DynamoDbClient dynamo() {

@@ -9,7 +9,10 @@ import dev.winback.core.conversion.ConversionStats;
 import dev.winback.core.conversion.ConversionStats.Dimension;
 import dev.winback.core.conversion.Proportions;
 import dev.winback.core.conversion.Touch;
+import dev.winback.adapters.DynamoCampaignLedger;
 import dev.winback.adapters.DynamoLedgerHistory;
+import dev.winback.core.geo.CampaignPlanRecord;
+import dev.winback.core.geo.CampaignReport;
 import dev.winback.core.policy.PolicyLoader;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -38,7 +41,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
                 + "Newcombe interval) per trigger, scenario, strategy, reward and channel.",
                 "--out DIR reads DIR/decisions.jsonl and DIR/conversions.jsonl as written by ./winback simulate; "
                         + "--ledger-table TABLE reads the decisions and conversions ConversionFunction recorded "
-                        + "(one paginated Scan)."})
+                        + "(one paginated Scan).",
+                "--ledger-table TABLE --campaign ID prints a site campaign's report (D8) instead."})
 public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "The simulation's output directory.")
@@ -69,6 +73,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the figures as one JSON document instead of tables.")
     boolean json;
 
+    @Option(names = "--campaign", paramLabel = "ID",
+            description = "A site campaign's report (D8) from --ledger-table: targets, reached, read, clicked, "
+                    + "transacted, conversion rate, potential-customer share.")
+    String campaign;
+
     @Spec
     CommandSpec spec;
 
@@ -81,8 +90,11 @@ public final class ReportCommand implements Callable<Integer> {
         if ((out == null) == (ledgerTable == null)) {
             throw new WinbackCommand.UserError("report needs either --out DIR (a simulation) or --ledger-table TABLE (AWS)");
         }
-        if (out != null && (endpoint != null || region != null || since != null || until != null)) {
-            throw new WinbackCommand.UserError("--endpoint, --region, --since and --until go with --ledger-table");
+        if (out != null && (endpoint != null || region != null || since != null || until != null || campaign != null)) {
+            throw new WinbackCommand.UserError("--endpoint, --region, --since, --until and --campaign go with --ledger-table");
+        }
+        if (campaign != null) {
+            return campaignReport();
         }
         List<Touch> touches;
         List<Conversion> conversions;
@@ -102,6 +114,29 @@ public final class ReportCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /** D8: one campaign's plan record and its targets' engagements (one GetItem, one Query). */
+    private int campaignReport() throws Exception {
+        String where = ledgerTable + (endpoint == null ? "" : " at " + endpoint);
+        try (DynamoDbClient dynamo = LedgerTables.client(endpoint, region)) {
+            DynamoCampaignLedger ledger = new DynamoCampaignLedger(dynamo, ledgerTable);
+            CampaignPlanRecord plan = ledger.plan(campaign).orElseThrow(() ->
+                    new WinbackCommand.UserError("no campaign " + campaign + " in ledger table " + where));
+            CampaignReport report = CampaignReport.of(campaign, plan.targets(), ledger.engagements(campaign));
+            PrintWriter w = spec.commandLine().getOut();
+            if (json) {
+                w.println(CampaignReports.toJson(CampaignReports.json(plan, report)));
+            } else {
+                CampaignReports.print(w, plan, report);
+            }
+            w.flush();
+            return 0;
+        } catch (ResourceNotFoundException e) {
+            throw new WinbackCommand.UserError("ledger table " + where + " not found");
+        } catch (SdkException e) {
+            throw new WinbackCommand.UserError("cannot read ledger table " + where + ": " + e.getMessage());
+        }
     }
 
     /** Decisions and conversions from the ledger table: what ConversionFunction and the triggers recorded. */

@@ -137,6 +137,65 @@ class TemplateWiringTest {
         assertThat(allowed.matcher("1e3").matches()).as("exponent notation").isFalse();
     }
 
+    @Test
+    void directoryFunctionsEnvironmentWiresIt() {
+        wires("DirectoryFunction", Wiring::directoryConsumer);
+    }
+
+    @Test
+    void campaignFunctionsEnvironmentWiresIt() {
+        wires("CampaignFunction", Wiring::siteCampaignRequests);
+    }
+
+    @Test
+    void campaignSendFunctionsEnvironmentWiresIt() {
+        wires("CampaignSendFunction", wiring -> {
+            wiring.campaignSender();
+            wiring.campaignQueue();
+        });
+    }
+
+    @Test
+    void importFunctionsEnvironmentWiresIt() {
+        wires("ImportFunction", wiring -> {
+            wiring.directoryWriter();
+            wiring.s3();
+        });
+    }
+
+    /** DirectoryFunction's mapping passes profiles and the three kinds of campaign feedback, nothing else (D1, D7). */
+    @Test
+    void directoryFunctionsMappingLetsProfilesAndFeedbackThrough() throws IOException {
+        JsonNode records = resources.at("/DirectoryFunction/Properties/Events/DirectoryRecords/Properties");
+        assertThat(records.path("Stream").asText()).isEqualTo("BehaviorStream.Arn");
+        assertThat(new ObjectMapper().readTree(records.at("/FilterCriteria/Filters/0/Pattern").asText()))
+                .isEqualTo(new ObjectMapper().readTree(
+                        "{\"data\": {\"type\": [\"profile_updated\", \"message_read\", \"message_clicked\", \"transaction\"]}}"));
+        assertThat(records.path("FunctionResponseTypes").toString()).contains("ReportBatchItemFailures");
+        assertThat(records.at("/DestinationConfig/OnFailure/Destination").asText()).isEqualTo("DirectoryFailureQueue.Arn");
+    }
+
+    /** CampaignFunction's three doors (D2): the EventBridge rule, an IAM-authorized URL, and site_campaign records. */
+    @Test
+    void campaignFunctionsDoorsAreTheDocumentedOnes() throws IOException {
+        JsonNode function = resources.at("/CampaignFunction/Properties");
+        JsonNode rule = function.at("/Events/LaunchEvents");
+        assertThat(rule.path("Type").asText()).isEqualTo("EventBridgeRule");
+        assertThat(rule.at("/Properties/Pattern/source").toString()).isEqualTo("[\"winback.campaigns\"]");
+        assertThat(rule.at("/Properties/Pattern/detail-type").toString()).isEqualTo("[\"site_campaign\"]");
+        assertThat(function.at("/FunctionUrlConfig/AuthType").asText()).isEqualTo("AWS_IAM");
+        JsonNode records = function.at("/Events/LaunchRecords/Properties");
+        assertThat(new ObjectMapper().readTree(records.at("/FilterCriteria/Filters/0/Pattern").asText()))
+                .isEqualTo(new ObjectMapper().readTree("{\"data\": {\"type\": [\"site_campaign\"]}}"));
+        assertThat(function.at("/EventInvokeConfig/DestinationConfig/OnFailure/Destination").asText())
+                .isEqualTo("CampaignLaunchFailureQueue.Arn");
+        JsonNode sends = resources.at("/CampaignSendFunction/Properties/Events/SendTasks/Properties");
+        assertThat(sends.path("Queue").asText()).isEqualTo("CampaignSendQueue.Arn");
+        assertThat(sends.path("FunctionResponseTypes").toString()).contains("ReportBatchItemFailures");
+        assertThat(resources.at("/CampaignSendQueue/Properties/RedrivePolicy/deadLetterTargetArn").asText())
+                .isEqualTo("CampaignSendDeadLetterQueue.Arn");
+    }
+
     /** Builds the function's collaborators from the names its template environment defines (values made up). */
     private static void wires(String function, Consumer<Wiring> build) {
         JsonNode variables = resources.path(function).path("Properties").path("Environment").path("Variables");
@@ -146,6 +205,7 @@ class TemplateWiringTest {
         environment.put("WECOM_SECRET_ID", "winback/wecom"); // optional parameters, set as an operator would
         environment.put("EMAIL_FROM", "reminders@example.com");
         environment.put("SMS_SENDER_ID", "Winback");
+        environment.put("WECHAT_SECRET_ID", "winback/wechat-official");
         Wiring wiring = new Wiring(PolicyLoader.defaults(), environment::get);
         assertThatCode(() -> build.accept(wiring)).as(function + "'s environment in template.yaml").doesNotThrowAnyException();
     }

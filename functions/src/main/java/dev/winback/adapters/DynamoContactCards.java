@@ -1,0 +1,37 @@
+package dev.winback.adapters;
+
+import dev.winback.core.geo.ContactCards;
+import dev.winback.core.ingest.StoredState;
+import dev.winback.core.ingest.SubjectKey;
+import dev.winback.core.recall.ContactCard;
+import dev.winback.core.state.StateCodec;
+import dev.winback.core.state.UserState;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Users' contact cards (withdrawn consents, time zone, locale) from the state table, one BatchGetItem
+ * per 100 users through {@link DynamoStateStore}: what a campaign's final filter needs beside the
+ * directory entry, read for the targets of one send task only.
+ */
+public final class DynamoContactCards implements ContactCards {
+
+    private final DynamoStateStore states;
+
+    public DynamoContactCards(DynamoStateStore states) {
+        this.states = states;
+    }
+
+    @Override
+    public Map<String, ContactCard> cards(Collection<String> userIds) {
+        Map<String, String> byKey = new HashMap<>();
+        userIds.forEach(id -> byKey.put(SubjectKey.user(id), id));
+        Map<String, ContactCard> cards = new HashMap<>();
+        for (Map.Entry<String, StoredState> stored : states.load(byKey.keySet()).entrySet()) {
+            UserState user = StateCodec.fromBytes(stored.getValue().body(), UserState.class);
+            cards.put(byKey.get(stored.getKey()), ContactCard.of(user));
+        }
+        return cards;
+    }
+}
