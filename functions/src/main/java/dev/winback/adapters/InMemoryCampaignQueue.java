@@ -36,4 +36,11 @@ public final class InMemoryCampaignQueue implements CampaignQueue {
     public synchronized List<Deferred> deferred() {
         return List.copyOf(deferred);
     }
+
+    /** Takes the deferred tasks (the simulator runs them at their time). */
+    public synchronized List<Deferred> deferredAndClear() {
+        List<Deferred> taken = List.copyOf(deferred);
+        deferred.clear();
+        return taken;
+    }
 }

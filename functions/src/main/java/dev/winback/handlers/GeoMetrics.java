@@ -12,7 +12,7 @@ public interface GeoMetrics {
     /** Records each named count once. */
     void record(Map<String, Integer> counts);
 
-    static GeoMetrics none() {
+    public static GeoMetrics none() {
         return counts -> { };
     }
 

@@ -2,7 +2,7 @@ package dev.winback.handlers;
 
 import dev.winback.adapters.ChannelNotifier;
 import dev.winback.adapters.DynamoCampaignLedger;
-import dev.winback.adapters.DynamoContactCards;
+import dev.winback.adapters.StateContactCards;
 import dev.winback.adapters.DynamoDirectory;
 import dev.winback.adapters.DynamoInbox;
 import dev.winback.adapters.SecretsManagerWeChatOfficialCredentials;
@@ -326,7 +326,7 @@ public final class Wiring {
                             Map.of(), "link")));
         }
         CampaignSender.Ports ports = new CampaignSender.Ports(directory(),
-                new DynamoContactCards(new DynamoStateStore(dynamo, required("STATE_TABLE"))),
+                new StateContactCards(new DynamoStateStore(dynamo, required("STATE_TABLE"))),
                 new dev.winback.adapters.DynamoSuppressionList(dynamo, ledger), optOuts(),
                 new DynamoSendLedger(dynamo, ledger), new ChannelNotifier(channels), channels.keySet(),
                 new DynamoDecisionLog(dynamo, ledger), campaignQueue());

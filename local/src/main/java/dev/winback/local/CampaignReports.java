@@ -7,6 +7,7 @@ import dev.winback.core.geo.CampaignPlanRecord;
 import dev.winback.core.geo.CampaignReport;
 import dev.winback.core.geo.ClusterChoice;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -37,6 +38,36 @@ final class CampaignReports {
         w.println();
         w.println("conversion = transacted / reached (untargeted pushes: about 20 %); potential customers = targets who");
         w.println("read, clicked or transacted / targets (untargeted: about 60 %). A click counts as a read.");
+    }
+
+    /** D8 for every campaign of a simulation (its {@code campaigns.jsonl}), one row each. */
+    static void printAll(PrintWriter w, List<CampaignReport> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        w.println();
+        w.println("Site campaigns (D8):");
+        w.printf("%-14s" + ROW, "campaign", "targets", "reached", "read", "clicked", "transacted", "conversion",
+                "potential customers");
+        for (CampaignReport r : reports) {
+            w.printf("%-14s" + ROW, r.campaignId(), r.targets(), r.reached(), r.read(), r.clicked(), r.transacted(),
+                    percent(r.conversionRate()), percent(r.potentialCustomerShare()));
+        }
+        w.println("conversion = transacted / reached; potential customers = targets who read, clicked or transacted.");
+    }
+
+    /** The campaigns a simulation wrote, or none when it wrote no file (an older output directory). */
+    static List<CampaignReport> read(java.nio.file.Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            return List.of();
+        }
+        List<CampaignReport> reports = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                reports.add(JSON.readValue(line, CampaignReport.class));
+            }
+        }
+        return reports;
     }
 
     static ObjectNode json(CampaignPlanRecord plan, CampaignReport r) {

@@ -98,9 +98,11 @@ public final class ReportCommand implements Callable<Integer> {
         }
         List<Touch> touches;
         List<Conversion> conversions;
+        List<CampaignReport> campaigns = List.of();
         if (out != null) {
             touches = ConversionFiles.readTouches(out.resolve(ConversionFiles.DECISIONS));
             conversions = ConversionFiles.readConversions(out.resolve(ConversionFiles.CONVERSIONS), touches);
+            campaigns = CampaignReports.read(out.resolve(SimulatedCampaigns.FILE));
         } else {
             DynamoLedgerHistory.History history = readLedger();
             touches = history.touches();
@@ -108,9 +110,14 @@ public final class ReportCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
-            w.println(JSON.writeValueAsString(json(touches, conversions)));
+            ObjectNode root = json(touches, conversions);
+            if (!campaigns.isEmpty()) {
+                root.set("campaigns", JSON.valueToTree(campaigns));
+            }
+            w.println(JSON.writeValueAsString(root));
         } else {
             print(w, touches, conversions);
+            CampaignReports.printAll(w, campaigns);
         }
         w.flush();
         return 0;

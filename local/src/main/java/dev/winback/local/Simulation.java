@@ -128,8 +128,9 @@ public final class Simulation {
                 Optional::empty, channels, ledgers, new Delivery(ledgers, channels), channels, deferrals, suppressed), clock);
 
         OnlineConversions learning = new OnlineConversions(policy, channels, ledgers, rewards);
+        SimulatedCampaigns campaigns = new SimulatedCampaigns(policy, clock, store, channels, ledgers, suppressed);
         Replay replay = new Replay(trace, ingest, deadlines, timers, clock, new Scans(scan, shards, shardQueue, deferrals),
-                learning);
+                learning, campaigns);
         int lines = 0;
         try (BufferedReader reader = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -145,6 +146,7 @@ public final class Simulation {
 
         Outcome outcome = outcome(lines, reports, quarantine, store, timers, channels, ledgers, learning.counted());
         SimulationFiles.write(outDir, outcome, quarantine);
+        campaigns.write(outDir);
         // C7: the trace's orders attributed to the run's touches (sent and holdout decisions).
         ConversionFiles.write(outDir, trace, outcome.decisions(), policy, wallClock.instant());
         return outcome;
@@ -163,13 +165,15 @@ public final class Simulation {
         private final VirtualClock clock;
         private final Scans scans;
         private final OnlineConversions learning;
+        private final SimulatedCampaigns campaigns;
         private final LocalContext ingestContext = new LocalContext("IngestFunction");
         private final LocalContext checkContext = new LocalContext("DeadlineCheckFunction");
         private List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>();
 
         Replay(Path trace, IngestHandler ingest, DeadlineCheckHandler deadlines, VirtualTimers timers, VirtualClock clock,
-               Scans scans, OnlineConversions learning) {
+               Scans scans, OnlineConversions learning, SimulatedCampaigns campaigns) {
             this.learning = learning;
+            this.campaigns = campaigns;
             this.trace = trace;
             this.ingest = ingest;
             this.deadlines = deadlines;
@@ -184,11 +188,15 @@ public final class Simulation {
             if (at != null) {
                 scans.startAt(at);
                 runScheduledBefore(at);
+                campaigns.runDue(at);
                 clock.advanceTo(at);
                 learning.onEvent(event, at);
             }
             batch.add(record(lineNumber, line));
-            if (batch.size() == batchSize || entersWatchedPage(event)) {
+            if (isSiteCampaign(event)) {
+                flush(); // the directory has every profile before it; then CampaignFunction's launch
+                campaigns.launch(line, event.path("eventId").asText("line-" + lineNumber));
+            } else if (batch.size() == batchSize || entersWatchedPage(event)) {
                 flush();
             }
         }
@@ -200,6 +208,7 @@ public final class Simulation {
          */
         void finish(Instant until) {
             flush();
+            campaigns.finish();
             if (until != null) {
                 runScheduledBefore(until.plusNanos(1));
                 clock.advanceTo(until);
@@ -254,7 +263,12 @@ public final class Simulation {
             if (!response.getBatchItemFailures().isEmpty()) {
                 throw new IllegalStateException("in-memory ingest reported failures: " + response.getBatchItemFailures());
             }
+            campaigns.consume(event); // DirectoryFunction reads the same stream
             batch = new ArrayList<>();
+        }
+
+        private static boolean isSiteCampaign(JsonNode event) {
+            return event != null && "site_campaign".equals(event.path("type").asText());
         }
 
         private boolean entersWatchedPage(JsonNode event) {

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winback.adapters.ChannelNotifier;
-import dev.winback.adapters.DynamoContactCards;
+import dev.winback.adapters.StateContactCards;
 import dev.winback.adapters.DynamoDecisionLog;
 import dev.winback.adapters.DynamoDirectory;
 import dev.winback.adapters.DynamoInbox;
@@ -135,7 +135,7 @@ class CampaignSendHandlerTest {
         SqsCampaignQueue queue = new SqsCampaignQueue(sqs, sendQueue);
         CampaignSender sender = new CampaignSender(PolicyLoader.defaults(), new CampaignSender.Ports(
                 new DynamoDirectory(recorded, directoryTable, ledgerTable),
-                new DynamoContactCards(new DynamoStateStore(recorded, stateTable)),
+                new StateContactCards(new DynamoStateStore(recorded, stateTable)),
                 new DynamoSuppressionList(recorded, ledgerTable), phone -> false, new DynamoSendLedger(recorded, ledgerTable),
                 new ChannelNotifier(channels), channels.keySet(), new DynamoDecisionLog(recorded, ledgerTable), queue),
                 new CampaignFeedback());

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.winback.adapters.ChannelNotifier;
 import dev.winback.adapters.DynamoCampaignLedger;
-import dev.winback.adapters.DynamoContactCards;
+import dev.winback.adapters.StateContactCards;
 import dev.winback.adapters.DynamoDecisionLog;
 import dev.winback.adapters.DynamoDirectory;
 import dev.winback.adapters.DynamoInbox;
@@ -264,7 +264,7 @@ class GeoCampaignEndToEndTest {
         SqsCampaignQueue queue = new SqsCampaignQueue(sqs, sendQueue);
         CampaignSender sender = new CampaignSender(POLICY, new CampaignSender.Ports(
                 new DynamoDirectory(dynamo, directoryTable, ledgerTable),
-                new DynamoContactCards(new DynamoStateStore(dynamo, stateTable)), new DynamoSuppressionList(dynamo, ledgerTable),
+                new StateContactCards(new DynamoStateStore(dynamo, stateTable)), new DynamoSuppressionList(dynamo, ledgerTable),
                 phone -> false, new DynamoSendLedger(dynamo, ledgerTable), new ChannelNotifier(channels), channels.keySet(),
                 new DynamoDecisionLog(dynamo, ledgerTable), queue), new CampaignFeedback());
         return new CampaignSendHandler(sender, queue, sendClock, GeoMetrics.none());

@@ -275,7 +275,7 @@ final class Trader extends Source {
         }
         double materialFit = materialTraded != null ? 1 : 0.5;
         double frequency = tradeFrequencyTenths / 10.0;
-        String messageId = "cm-" + campaign.campaignId() + "-" + userId;
+        String messageId = dev.winback.core.geo.CampaignMessageIds.of(campaign.campaignId(), userId);
         String message = new Fields().text("messageId", messageId).build();
         if (!rng.chance((verified ? 0.85 : 0.55) * (0.4 + 0.6 * responsiveness))) {
             return;

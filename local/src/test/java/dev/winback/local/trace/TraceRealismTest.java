@@ -283,7 +283,7 @@ class TraceRealismTest {
         }
 
         private void answer(String messageId, int step) {
-            if (messageId.startsWith("cm-")) {
+            if (messageId.startsWith(dev.winback.core.geo.CampaignMessageIds.PREFIX)) {
                 answers.computeIfAbsent(messageId, m -> new int[3])[step]++;
             }
         }
@@ -301,7 +301,7 @@ class TraceRealismTest {
                 campaign.get("categories").forEach(c -> categories.add(c.asText()));
                 for (Map.Entry<String, JsonNode> trader : traders.entrySet()) {
                     JsonNode profile = trader.getValue();
-                    String messageId = "cm-" + campaign.get("campaignId").asText() + "-" + trader.getKey();
+                    String messageId = dev.winback.core.geo.CampaignMessageIds.of(campaign.get("campaignId").asText(), trader.getKey());
                     double km = City.distanceKm(profile.get("lat").asDouble(), profile.get("lon").asDouble(),
                             campaign.get("lat").asDouble(), campaign.get("lon").asDouble());
                     boolean sharesCategory = false;

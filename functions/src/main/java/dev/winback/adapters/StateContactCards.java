@@ -1,6 +1,7 @@
 package dev.winback.adapters;
 
 import dev.winback.core.geo.ContactCards;
+import dev.winback.core.ingest.StateStore;
 import dev.winback.core.ingest.StoredState;
 import dev.winback.core.ingest.SubjectKey;
 import dev.winback.core.recall.ContactCard;
@@ -15,11 +16,12 @@ import java.util.Map;
  * per 100 users through {@link DynamoStateStore}: what a campaign's final filter needs beside the
  * directory entry, read for the targets of one send task only.
  */
-public final class DynamoContactCards implements ContactCards {
+public final class StateContactCards implements ContactCards {
 
-    private final DynamoStateStore states;
+    private final StateStore states;
 
-    public DynamoContactCards(DynamoStateStore states) {
+    /** The state table in AWS ({@link DynamoStateStore}), the in-memory store in the simulator. */
+    public StateContactCards(StateStore states) {
         this.states = states;
     }
 
