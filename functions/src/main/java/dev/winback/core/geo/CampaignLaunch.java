@@ -32,7 +32,7 @@ public final class CampaignLaunch {
     private final Clock clock;
 
     public CampaignLaunch(Policy policy, Directory directory, CampaignLedger ledger, CampaignQueue queue, Clock clock) {
-        this.planner = new CampaignPlanner(policy.geo());
+        this.planner = new CampaignPlanner(policy.geo(), CampaignMessage.templates(policy.geo()));
         this.directory = directory;
         this.ledger = ledger;
         this.queue = queue;

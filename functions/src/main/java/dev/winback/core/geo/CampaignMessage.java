@@ -29,6 +29,14 @@ public final class CampaignMessage {
     private CampaignMessage() {
     }
 
+    /** The shipped templates, with the locales the policy's {@code geo.messages} sets replaced. */
+    public static Map<String, CampaignTemplate> templates(dev.winback.core.policy.Policy.Geo geo) {
+        Map<String, CampaignTemplate> all = new java.util.HashMap<>(DEFAULT_TEMPLATES);
+        geo.messages().forEach((locale, t) -> all.put(locale,
+                new CampaignTemplate(t.text(), t.item(), t.up(), t.down(), t.separator())));
+        return Map.copyOf(all);
+    }
+
     /** The campaign's message in its locale, from {@code templates} (which must hold {@code default}). */
     public static String render(Map<String, CampaignTemplate> templates, Campaign campaign) {
         return render(template(templates, campaign.locale()), campaign.priceDate(), campaign.site().name(),

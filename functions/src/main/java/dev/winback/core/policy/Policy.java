@@ -165,6 +165,39 @@ public record Policy(ZoneId timeZone, Ingest ingest, Recall recall, Dormancy dor
     public record Attribution(Duration window, double holdout) {
     }
 
-    public record Geo(int k, double epsilon, int maxIterations) {
+    /**
+     * D4 clustering and D6 message templates: {@code messages} maps a locale ({@code default}, {@code en},
+     * ...) to the template of that locale; a locale given here replaces the shipped one.
+     */
+    public record Geo(int k, double epsilon, int maxIterations, java.util.Map<String, CampaignText> messages) {
+
+        public Geo {
+            messages = messages == null ? java.util.Map.of() : java.util.Map.copyOf(messages);
+        }
+
+        public Geo(int k, double epsilon, int maxIterations) {
+            this(k, epsilon, maxIterations, null);
+        }
+    }
+
+    /**
+     * D6, one locale: {@code text} with {@code {month} {day} {site} {prices} {link}}, each price as
+     * {@code item} ({@code {material} {price} {change}}), a rise as {@code up}, a fall as {@code down}
+     * ({@code {amount}}), price items joined by {@code separator}.
+     */
+    public record CampaignText(String text, String item, String up, String down, String separator) {
+
+        public CampaignText {
+            for (var part : java.util.Map.of("text", String.valueOf(text), "item", String.valueOf(item),
+                    "up", String.valueOf(up), "down", String.valueOf(down)).entrySet()) {
+                if (part.getValue().equals("null") || part.getValue().isBlank()) {
+                    throw new IllegalArgumentException("geo.messages: '" + part.getKey() + "' is required");
+                }
+            }
+            if (!text.contains("{prices}")) {
+                throw new IllegalArgumentException("geo.messages: text must contain {prices}, got '" + text + "'");
+            }
+            separator = separator == null ? "" : separator;
+        }
     }
 }

@@ -215,6 +215,22 @@ class PolicyLoaderTest {
         assertTrue(negative.getMessage().contains("recall.coupon.dailyBudget"), negative.getMessage());
     }
 
+    @Test
+    void campaignMessagesArePerLocaleAndAMissingPartIsNamed() {
+        Policy english = parse(defaultsWith("  #   en:\n  #     text: \"{month}/{day} {site}: {prices}. Details: {link}\"",
+                "    en:\n      text: \"{site} {month}/{day}: {prices} -> {link}\"\n      item: \"{material}={price}{change}\"\n"
+                        + "      up: \"+{amount}\"\n      down: \"-{amount}\"\n      separator: \"; \"\n  #   xx:"));
+        var templates = dev.winback.core.geo.CampaignMessage.templates(english.geo());
+        assertEquals("{site} {month}/{day}: {prices} -> {link}", templates.get("en").text());
+        assertEquals("{month}月{day}日{site}:{prices},详见:{link}", templates.get("default").text());
+
+        PolicyException noUp = rejected(defaultsWith("      up: \"涨{amount}\"\n", ""));
+        assertTrue(noUp.getMessage().contains("geo.messages") && noUp.getMessage().contains("'up'"), noUp.getMessage());
+        PolicyException noPrices = rejected(defaultsWith("text: \"{month}月{day}日{site}:{prices},详见:{link}\"",
+                "text: \"{month}月{day}日{site}\""));
+        assertTrue(noPrices.getMessage().contains("{prices}"), noPrices.getMessage());
+    }
+
     // --- validation ------------------------------------------------------------------------------
 
     @Test
