@@ -35,11 +35,10 @@ import picocli.CommandLine.Spec;
  * environment, as Lambda gives each container) on the event file, printing the response JSON.
  */
 @Command(name = "invoke", mixinStandardHelpOptions = true,
-        description = {"Run one function of template.yaml on an event, like `sam local invoke` but without Docker:",
-                "the handler runs in a fresh JVM with the function's environment; its response JSON is printed.",
-                "  invoke IngestFunction -e events/kinesis-batch.json --env-vars env.json --endpoint http://127.0.0.1:4566",
-                "Values the template leaves to a deployed stack (!Ref StateTable, !GetAtt TimerQueue.Arn) come from",
-                "--env-vars, SAM's format: {\"IngestFunction\": {\"STATE_TABLE\": \"...\"}, \"Parameters\": {...}}."})
+        description = {"Run a function of template.yaml on an event: sam local invoke without Docker.",
+                "The handler runs in a fresh JVM with the function's environment; prints its response.",
+                "Values only a deployed stack knows (!Ref StateTable) come from --env-vars FILE.",
+                "  invoke IngestFunction -e events/kinesis-batch.json -n env.json --endpoint URL"})
 public final class InvokeCommand implements Callable<Integer> {
 
     /** Lambda limits a function's init to 10 s; a local JVM also has to start. Added to the function's timeout. */
