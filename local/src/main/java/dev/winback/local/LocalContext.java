@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.time.Duration;
 import java.util.UUID;
 
 /** A Lambda context for in-process invocations: a fresh request id, generous time left. */
@@ -11,9 +12,21 @@ public final class LocalContext implements Context {
 
     private final String functionName;
     private final String requestId = UUID.randomUUID().toString();
+    /** When the invocation times out (System.nanoTime), or 0: never, 15 minutes left whenever asked. */
+    private final long deadlineNanos;
+    private final int memoryMb;
 
     public LocalContext(String functionName) {
         this.functionName = functionName;
+        this.deadlineNanos = 0;
+        this.memoryMb = 1024;
+    }
+
+    /** A context whose time left counts down from the function's timeout, as Lambda's does. */
+    public LocalContext(String functionName, Duration timeout, int memoryMb) {
+        this.functionName = functionName;
+        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        this.memoryMb = memoryMb;
     }
 
     @Override
@@ -58,12 +71,15 @@ public final class LocalContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return 900_000;
+        if (deadlineNanos == 0) {
+            return 900_000;
+        }
+        return (int) Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
     }
 
     @Override
     public int getMemoryLimitInMB() {
-        return 1024;
+        return memoryMb;
     }
 
     @Override
