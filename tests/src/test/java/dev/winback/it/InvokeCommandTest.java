@@ -11,6 +11,7 @@ import dev.winback.it.support.ConversionStories;
 import dev.winback.it.support.DynamoDbLocal;
 import dev.winback.it.support.FaultProxy;
 import dev.winback.it.support.Fixtures;
+import dev.winback.it.support.GeoFixtures;
 import dev.winback.it.support.MiniStack;
 import dev.winback.it.support.RepoRoot;
 import dev.winback.local.WinbackCommand;
@@ -71,6 +72,8 @@ class InvokeCommandTest {
     private static String quarantineQueue;
     private static String shardQueue;
     private static String segmentChangesQueue;
+    private static String directoryTable;
+    private static String campaignSendQueue;
     private static ConversionStories.Seeded conversions;
 
     /** What {@code invoke} answered: exit code, stdout (the response) and stderr (logs, the error line). */
@@ -148,7 +151,16 @@ class InvokeCommandTest {
                 assertThat(drain(segmentChangesQueue, 3)).extracting(m -> m.get("userId").asText() + " "
                         + m.get("change").asText() + " " + m.get("tag").asText()).containsExactlyInAnyOrder(
                         "u-1001 entered new_no_order", "u-1002 left dormant", "u-1002 entered high_value");
-            }));
+            }),
+            // Geo campaigns: the import fills the directory the campaign then plans over.
+            new Sample("ImportFunction", "s3-import.json", run ->
+                    assertThat(DYNAMO.scan(b -> b.tableName(directoryTable)).count()).isPositive()),
+            new Sample("DirectoryFunction", "kinesis-directory.json", run -> run.batchItemFailures().isEmpty()),
+            new Sample("CampaignFunction", "eventbridge-site-campaign.json", run ->
+                    assertThat(drain(campaignSendQueue, 1)).isNotEmpty()),
+            new Sample("CampaignFunction", "function-url-site-campaign.json", run ->
+                    assertThat(run.response().path("statusCode").asInt()).isBetween(200, 299)),
+            new Sample("CampaignSendFunction", "sqs-campaign-send.json", run -> run.batchItemFailures().isEmpty()));
 
     @BeforeAll
     static void resourcesAndTheirEnvVarsFile(@TempDir Path dir) throws IOException {
@@ -188,6 +200,12 @@ class InvokeCommandTest {
         shared.put("REMINDER_QUEUE_ARN", Fixtures.queueArn(SQS, reminderQueue));
         shared.put("CONTENT_BUCKET", Fixtures.contentBucket(Fixtures.s3()));
         shared.put("SEGMENT_CHANGES_TOPIC_ARN", segmentChanges[0]);
+        directoryTable = GeoFixtures.directoryTable(DYNAMO);
+        campaignSendQueue = Fixtures.queue(SQS, "campaign-send");
+        shared.put("DIRECTORY_TABLE", directoryTable);
+        shared.put("CAMPAIGN_SEND_QUEUE_URL", campaignSendQueue);
+        shared.put("CALL_TASK_QUEUE_URL", Fixtures.queue(SQS, "call-tasks"));
+        uploadImportSample();
         // SAM's format: "Parameters" for every function, a function's own section wins over it.
         Map<String, Object> file = new LinkedHashMap<>();
         file.put("Parameters", shared);
@@ -195,6 +213,22 @@ class InvokeCommandTest {
         file.put("ConversionFunction", Map.of("LEDGER_TABLE", conversions.ledger()));
         envVars = dir.resolve("env.json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(envVars.toFile(), file);
+    }
+
+    /** ImportFunction reads the object its S3 event names: put the sample CSV there. */
+    private static void uploadImportSample() throws IOException {
+        JsonNode s3 = JSON.readTree(RepoRoot.get().resolve("events/s3-import.json").toFile()).at("/Records/0/s3");
+        String bucket = s3.at("/bucket/name").asText();
+        String key = java.net.URLDecoder.decode(s3.at("/object/key").asText(), java.nio.charset.StandardCharsets.UTF_8);
+        try (var client = Fixtures.s3()) {
+            try {
+                client.createBucket(b -> b.bucket(bucket));
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
+                // made by an earlier test of this JVM
+            }
+            client.putObject(b -> b.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromFile(
+                    RepoRoot.get().resolve("events/directory-import.csv")));
+        }
     }
 
     @AfterAll
