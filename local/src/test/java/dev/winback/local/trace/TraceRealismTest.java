@@ -271,7 +271,8 @@ class TraceRealismTest {
                 case "transaction" -> {
                     if (e.has("messageId")) {
                         answer(e.get("messageId").asText(), 2);
-                        String campaignId = e.get("messageId").asText().split("-b-")[0].substring(3);
+                        String campaignId = dev.winback.core.geo.CampaignMessageIds.campaignOf(
+                                e.get("messageId").asText(), e.get("userId").asText());
                         if (campaigns.get(campaignId).get("siteId").asText().equals(e.get("siteId").asText())) {
                             campaignDealsAtTheSite++;
                         }
