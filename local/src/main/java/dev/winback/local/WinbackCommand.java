@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "winback", mixinStandardHelpOptions = true, version = "winback 0.1.0",
         description = "Serverless user recall engine: local demo and simulation.",
         subcommands = {DemoCommand.class, SimulateCommand.class, ReportCommand.class, BenchCommand.class,
-                SuppressCommand.class, GenerateCommand.class,
+                SuppressCommand.class, GenerateCommand.class, dev.winback.local.cost.CostCommand.class,
                 CommandLine.HelpCommand.class})
 public final class WinbackCommand {
 
