@@ -6,6 +6,7 @@ import dev.winback.local.WinbackCommand;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -46,6 +47,14 @@ public final class CostCommand implements Callable<Integer> {
                     + " with the trace's behaviour), to see the cost per event at a higher stream rate.")
     int scale;
 
+    @Option(names = "--batch-window", paramLabel = "SECONDS",
+            description = "Assume this ingest batching window instead of the template's (a what-if: a longer window"
+                    + " coalesces more of a user's events into one write, and delays state by as much).")
+    Integer batchWindow;
+
+    @Option(names = "--ingest-only", description = "Count the ingest path only (no simulation, no messaging path).")
+    boolean ingestOnly;
+
     @Option(names = "--until", paramLabel = "INSTANT",
             description = "Keep the simulation's clock running to this date or RFC 3339 instant (daily scans, reminders).")
     String until;
@@ -68,13 +77,17 @@ public final class CostCommand implements Callable<Integer> {
         if (shards != null && (shards < 1 || shards > 10_000)) {
             throw new WinbackCommand.UserError("--shards must be 1..10000");
         }
+        if (batchWindow != null && (batchWindow < 0 || batchWindow > 300)) {
+            throw new WinbackCommand.UserError("--batch-window must be 0..300 seconds (Lambda's limit)");
+        }
         Policy loaded = policy == null ? PolicyLoader.defaults() : PolicyLoader.fromFile(policy);
         PriceTable table = PriceTable.load(prices);
         Deployment deployment = Deployment.load(template);
         int streamShards = shards != null ? shards : (int) table.assumption("kinesis.shards");
-        Path dir = out != null ? out : Files.createTempDirectory("winback-cost");
+        Path dir = ingestOnly ? null : out != null ? out : Files.createTempDirectory("winback-cost");
         try {
-            CostReport report = new CostModel(loaded, deployment, table, streamShards)
+            CostReport report = new CostModel(loaded, deployment, table, streamShards,
+                    batchWindow == null ? null : Duration.ofSeconds(batchWindow))
                     .run(events, scale, parseUntil(loaded), dir);
             PrintWriter writer = spec.commandLine().getOut();
             if (json) {
@@ -84,7 +97,7 @@ public final class CostCommand implements Callable<Integer> {
                 report.print(writer);
             }
         } finally {
-            if (out == null) {
+            if (out == null && dir != null) {
                 CostModel.deleteTree(dir);
             }
         }

@@ -35,31 +35,41 @@ public final class CostModel {
     private final Deployment deployment;
     private final PriceTable prices;
     private final int shards;
+    private final Duration window;
 
-    public CostModel(Policy policy, Deployment deployment, PriceTable prices, int shards) {
+    /** @param window the ingest batching window to assume instead of the template's, or null */
+    public CostModel(Policy policy, Deployment deployment, PriceTable prices, int shards, Duration window) {
         this.policy = policy;
         this.deployment = deployment;
         this.prices = prices;
         this.shards = shards;
+        this.window = window;
     }
 
     /**
      * @param copies    when above 1, the ingest path is also replayed with that many copies of every user
      * @param until     keep the simulation's clock running to here (daily scans, reminders); null: stop with the trace
-     * @param simulated where the simulation writes its files (decisions, sends, conversions)
+     * @param simulated where the simulation writes its files (decisions, sends, conversions); null: the
+     *                  ingest path only (no simulation, no messaging path)
      */
     public CostReport run(java.nio.file.Path trace, int copies, Instant until, java.nio.file.Path simulated)
             throws IOException {
         StreamTrace stream = StreamTrace.read(trace, 1, COPY_SPREAD);
         Usage usage = new Usage();
-        IngestReplay replay = new IngestReplay(policy, deployment, prices, shards);
+        IngestReplay replay = new IngestReplay(policy, deployment, prices, shards, window);
         IngestReplay.Result ingest = replay.run(stream, usage);
 
-        Simulation.Outcome outcome = new Simulation(policy, SIMULATION_BATCH, Clock.systemUTC(), until)
-                .run(trace, simulated);
-        long conversions = lines(simulated.resolve("conversions.jsonl"));
-        MessagingModel.Result messaging = new MessagingModel(policy, deployment, prices).add(usage, ingest, stream,
-                outcome.decisions(), outcome.sends(), conversions, outcome.rewardConversions());
+        MessagingModel.Result messaging = null;
+        long decisions = 0, messages = 0;
+        if (simulated != null) {
+            Simulation.Outcome outcome = new Simulation(policy, SIMULATION_BATCH, Clock.systemUTC(), until)
+                    .run(trace, simulated);
+            long conversions = lines(simulated.resolve("conversions.jsonl"));
+            messaging = new MessagingModel(policy, deployment, prices).add(usage, ingest, stream,
+                    outcome.decisions(), outcome.sends(), conversions, outcome.rewardConversions());
+            decisions = outcome.decisions().size();
+            messages = outcome.sends().size();
+        }
         monthly(usage, ingest, messaging);
 
         CostReport.Scaled scaled = null;
@@ -68,8 +78,8 @@ public final class CostModel {
             IngestReplay.Result result = replay.run(StreamTrace.read(trace, copies, COPY_SPREAD), scaledUsage);
             scaled = new CostReport.Scaled(copies, result, scaledUsage);
         }
-        return new CostReport(prices, deployment, shards, trace.toString(), ingest, messaging, outcome.decisions().size(),
-                outcome.sends().size(), usage, scaled);
+        return new CostReport(prices, deployment, shards, replay.window(deployment.function("IngestFunction")
+                .eventsOfType("Kinesis").getFirst()), trace.toString(), ingest, messaging, decisions, messages, usage, scaled);
     }
 
     /** Charges that run by the month: they make up the idle cost, plus storage for what the trace left. */
@@ -121,11 +131,12 @@ public final class CostModel {
         }
 
         double gb = 1024.0 * 1024 * 1024;
-        double stored = (ingest.stateBytes() + ingest.indexBytes() + messaging.ledgerBytes()) / gb;
+        long ledger = messaging == null ? 0 : messaging.ledgerBytes();
+        double stored = (ingest.stateBytes() + ingest.indexBytes() + ledger) / gb;
         usage.add(Path.MONTHLY, "DynamoDB storage", "state table, DormantCohort index, ledger (after this trace)",
                 "dynamodb.storageGBMonth", stored);
         usage.add(Path.MONTHLY, "DynamoDB storage", "point-in-time recovery of both tables", "dynamodb.pitrGBMonth",
-                (ingest.stateBytes() + messaging.ledgerBytes()) / gb);
+                (ingest.stateBytes() + ledger) / gb);
     }
 
     private static long lines(java.nio.file.Path file) throws IOException {

@@ -33,6 +33,7 @@ public final class CostReport {
     private final PriceTable prices;
     private final Deployment deployment;
     private final int shards;
+    private final java.time.Duration window;
     private final String trace;
     private final IngestReplay.Result ingest;
     private final MessagingModel.Result messaging;
@@ -42,11 +43,14 @@ public final class CostReport {
     private final Scaled scaled;
     private final List<Priced> scaledLines;
 
-    CostReport(PriceTable prices, Deployment deployment, int shards, String trace, IngestReplay.Result ingest,
-               MessagingModel.Result messaging, long decisions, long messages, Usage usage, Scaled scaled) {
+    /** @param messaging null when only the ingest path was counted */
+    CostReport(PriceTable prices, Deployment deployment, int shards, java.time.Duration window, String trace,
+               IngestReplay.Result ingest, MessagingModel.Result messaging, long decisions, long messages, Usage usage,
+               Scaled scaled) {
         this.prices = prices;
         this.deployment = deployment;
         this.shards = shards;
+        this.window = window;
         this.trace = trace;
         this.ingest = ingest;
         this.messaging = messaging;
@@ -76,6 +80,13 @@ public final class CostReport {
 
     public double ingestPerMillion() {
         return perMillion(total(Path.INGEST), ingest.records());
+    }
+
+    /** Ingest per million events without the X-Ray traces (what turning tracing off for it would save). */
+    public double ingestPerMillionWithoutTraces() {
+        double traces = lines.stream().filter(p -> p.line().path() == Path.INGEST && p.line().service().equals("X-Ray"))
+                .mapToDouble(Priced::usd).sum();
+        return perMillion(total(Path.INGEST) - traces, ingest.records());
     }
 
     public double messagingPerMillion() {
@@ -115,12 +126,16 @@ public final class CostReport {
 
     public void print(PrintWriter out) {
         out.printf("Cost of %s with %s (%s, prices as of %s)%n", trace, prices.source(), prices.region(), prices.asOf());
-        out.printf("%,d events over %.1f h on %d shards: %,d IngestFunction batches (%.1f records each, at most %d),"
-                        + " %,d state writes, %,d decisions, %,d messages%n%n",
-                ingest.records(), ingest.span().toMinutes() / 60.0, shards, ingest.invocations(), ingest.recordsPerBatch(),
-                ingest.maxBatch(), ingest.stateWrites(), decisions, messages);
+        out.printf("%,d events over %.1f h on %d shards, batching window %d s: %,d IngestFunction batches"
+                        + " (%.1f records each, at most %d), %,d state writes (%.2f per event)%s%n%n",
+                ingest.records(), ingest.span().toMinutes() / 60.0, shards, window.toSeconds(), ingest.invocations(),
+                ingest.recordsPerBatch(), ingest.maxBatch(), ingest.stateWrites(),
+                ingest.records() == 0 ? 0 : (double) ingest.stateWrites() / ingest.records(),
+                messaging == null ? "" : String.format(Locale.ROOT, ", %,d decisions, %,d messages", decisions, messages));
         table(out, lines, Path.INGEST, "Ingest path (this trace)");
-        table(out, lines, Path.MESSAGING, "Messaging path (this trace)");
+        if (messaging != null) {
+            table(out, lines, Path.MESSAGING, "Messaging path (this trace)");
+        }
         table(out, lines, Path.MONTHLY, "Per month, whatever the traffic");
         if (scaled != null) {
             out.printf("Ingest path with every user copied %d times: %,d events, %.1f records per batch%n",
@@ -128,17 +143,20 @@ public final class CostReport {
             table(out, scaledLines, Path.INGEST, "Ingest path (x" + scaled.copies() + " users)");
         }
         out.println("Summary");
-        out.printf("  ingest     %s per million events  (goal <= $%.2f: %s)%n", usd(ingestPerMillion()),
-                INGEST_GOAL_PER_MILLION, ingestPerMillion() <= INGEST_GOAL_PER_MILLION ? "met" : "not met");
+        out.printf("  ingest     %s per million events  (goal <= $%.2f: %s; without X-Ray traces %s)%n",
+                usd(ingestPerMillion()), INGEST_GOAL_PER_MILLION,
+                ingestPerMillion() <= INGEST_GOAL_PER_MILLION ? "met" : "not met", usd(ingestPerMillionWithoutTraces()));
         if (scaled != null) {
             out.printf("  ingest x%-2d %s per million events  (goal <= $%.2f: %s) at %.1f records per batch%n",
                     scaled.copies(), usd(scaledIngestPerMillion()), INGEST_GOAL_PER_MILLION,
                     scaledIngestPerMillion() <= INGEST_GOAL_PER_MILLION ? "met" : "not met",
                     scaled.ingest().recordsPerBatch());
         }
-        out.printf("  messaging  %s per million events  (%s per 1,000 messages sent; SMS %s of it)%n",
-                usd(messagingPerMillion()), usd(messages == 0 ? 0 : total(Path.MESSAGING) / messages * 1000),
-                share(smsShare()));
+        if (messaging != null) {
+            out.printf("  messaging  %s per million events  (%s per 1,000 messages sent; SMS %s of it)%n",
+                    usd(messagingPerMillion()), usd(messages == 0 ? 0 : total(Path.MESSAGING) / messages * 1000),
+                    share(smsShare()));
+        }
         out.printf("  idle       %s per month (stream hours, key, alarms, metrics, pollers, daily scan, storage)%n",
                 usd(monthly()));
         out.printf("  at this trace's rate: %s per month (ingest %s, messaging %s, idle %s)%n",
@@ -215,21 +233,13 @@ public final class CostReport {
         in.put("userItemBytes", ingest.userItemBytes());
         in.put("usd", total(Path.INGEST));
         in.put("usdPerMillionEvents", ingestPerMillion());
+        in.put("usdPerMillionEventsWithoutTraces", ingestPerMillionWithoutTraces());
+        in.put("batchingWindowSeconds", window.toSeconds());
         in.put("goalUsdPerMillionEvents", INGEST_GOAL_PER_MILLION);
         in.put("goalMet", ingestPerMillion() <= INGEST_GOAL_PER_MILLION);
-        ObjectNode msg = root.putObject("messaging");
-        msg.put("timerDeliveries", messaging.timerDeliveries());
-        msg.put("staleChecks", messaging.staleChecks());
-        msg.put("decisions", decisions);
-        msg.put("deferred", messaging.deferred());
-        msg.put("messages", messages);
-        msg.put("sms", messaging.sms());
-        msg.put("smsParts", messaging.smsParts());
-        msg.put("orders", messaging.orders());
-        ObjectNode calls = msg.putObject("calls");
-        messaging.calls().forEach((call, n) -> calls.put(call.name(), n));
-        msg.put("usd", total(Path.MESSAGING));
-        msg.put("usdPerMillionEvents", messagingPerMillion());
+        if (messaging != null) {
+            messaging(root.putObject("messaging"));
+        }
         ObjectNode idle = root.putObject("monthly");
         idle.put("usd", monthly());
         idle.put("usdAtTraceRate", (total(Path.INGEST) + total(Path.MESSAGING)) * monthsPerTrace() + monthly());
@@ -253,6 +263,21 @@ public final class CostReport {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private void messaging(ObjectNode msg) {
+        msg.put("timerDeliveries", messaging.timerDeliveries());
+        msg.put("staleChecks", messaging.staleChecks());
+        msg.put("decisions", decisions);
+        msg.put("deferred", messaging.deferred());
+        msg.put("messages", messages);
+        msg.put("sms", messaging.sms());
+        msg.put("smsParts", messaging.smsParts());
+        msg.put("orders", messaging.orders());
+        ObjectNode calls = msg.putObject("calls");
+        messaging.calls().forEach((call, n) -> calls.put(call.name(), n));
+        msg.put("usd", total(Path.MESSAGING));
+        msg.put("usdPerMillionEvents", messagingPerMillion());
     }
 
     private static ArrayNode lines(List<Priced> priced) {

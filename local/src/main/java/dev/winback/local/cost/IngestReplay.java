@@ -71,12 +71,20 @@ public final class IngestReplay {
     private final Deployment deployment;
     private final PriceTable prices;
     private final int shards;
+    private final Duration window;
 
-    public IngestReplay(Policy policy, Deployment deployment, PriceTable prices, int shards) {
+    /** @param window the batching window to assume instead of the template's (a what-if), or null */
+    public IngestReplay(Policy policy, Deployment deployment, PriceTable prices, int shards, Duration window) {
         this.policy = policy;
         this.deployment = deployment;
         this.prices = prices;
         this.shards = shards;
+        this.window = window;
+    }
+
+    /** The ingest mapping's batching window: the template's, unless a what-if replaces it. */
+    Duration window(Deployment.EventSource mapping) {
+        return window != null ? window : Duration.ofSeconds(mapping.windowSeconds());
     }
 
     /** Replays {@code trace} and adds the ingest path's usage to {@code usage}. */
@@ -111,7 +119,7 @@ public final class IngestReplay {
         long[] sequence = {49_000_000_000_000_000L};
 
         KinesisBatcher<StreamTrace.Record> batcher = new KinesisBatcher<>(shards, mapping.batchSize(),
-                Duration.ofSeconds(mapping.windowSeconds()), batch -> {
+                window(mapping), batch -> {
             KinesisEvent event = event(batch, sequence);
             clock.set(batch.invokedAt());
             long[] before = {store.loadRequests, store.puts, shortTimers.requests, quarantine.requests, longTimers.creates};
@@ -220,7 +228,7 @@ public final class IngestReplay {
         LocalContext context = new LocalContext("IngestFunction");
         long[] sequence = {1_000_000_000_000_000L};
         KinesisBatcher<StreamTrace.Record> batcher = new KinesisBatcher<>(shards, mapping.batchSize(),
-                Duration.ofSeconds(mapping.windowSeconds()), batch -> {
+                window(mapping), batch -> {
             clock.set(batch.invokedAt());
             handler.handleRequest(event(batch, sequence), context);
         });
