@@ -98,6 +98,22 @@ public final class CostReport {
         return scaled == null ? Double.NaN : perMillion(total(scaledLines, Path.INGEST), scaled.ingest().records());
     }
 
+    /**
+     * Ingest per million events had the stream been provisioned: the on-demand data-in and data-out
+     * lines give way to PUT payload units (the shards' hours are a monthly charge, see {@link #provisionedShardMonth}).
+     */
+    public double ingestPerMillionProvisioned() {
+        double onDemand = lines.stream().filter(p -> p.line().path() == Path.INGEST
+                        && p.line().priceKey().startsWith("kinesis.onDemand.")).mapToDouble(Priced::usd).sum();
+        double units = prices.price("kinesis.provisioned.putPayloadUnits").cost(ingest.putPayloadUnits());
+        return perMillion(total(Path.INGEST) - onDemand + units, ingest.records());
+    }
+
+    /** What the stream's shards would cost per month in provisioned mode. */
+    public double provisionedShardMonth() {
+        return prices.price("kinesis.provisioned.shardHour").cost(shards * prices.assumption("monthHours"));
+    }
+
     public double monthly() {
         return total(Path.MONTHLY);
     }
@@ -138,8 +154,9 @@ public final class CostReport {
         }
         table(out, lines, Path.MONTHLY, "Per month, whatever the traffic");
         if (scaled != null) {
-            out.printf("Ingest path with every user copied %d times: %,d events, %.1f records per batch%n",
-                    scaled.copies(), scaled.ingest().records(), scaled.ingest().recordsPerBatch());
+            out.printf("Ingest path with every user copied %d times: %,d events, %.1f records per batch,"
+                            + " %.2f state writes per event%n", scaled.copies(), scaled.ingest().records(),
+                    scaled.ingest().recordsPerBatch(), (double) scaled.ingest().stateWrites() / scaled.ingest().records());
             table(out, scaledLines, Path.INGEST, "Ingest path (x" + scaled.copies() + " users)");
         }
         out.println("Summary");
@@ -152,10 +169,14 @@ public final class CostReport {
                     scaledIngestPerMillion() <= INGEST_GOAL_PER_MILLION ? "met" : "not met",
                     scaled.ingest().recordsPerBatch());
         }
+        out.printf("  provisioned stream instead: ingest %s per million events, and %d shards at %s per month"
+                        + " instead of the on-demand stream's hours%n",
+                usd(ingestPerMillionProvisioned()), shards, usd(provisionedShardMonth()));
         if (messaging != null) {
-            out.printf("  messaging  %s per million events  (%s per 1,000 messages sent; SMS %s of it)%n",
+            out.printf("  messaging  %s per million events  (%s per 1,000 messages sent; SMS %s of it; without SMS %s"
+                            + " per million events)%n",
                     usd(messagingPerMillion()), usd(messages == 0 ? 0 : total(Path.MESSAGING) / messages * 1000),
-                    share(smsShare()));
+                    share(smsShare()), usd(messagingPerMillion() * (1 - smsShare())));
         }
         out.printf("  idle       %s per month (stream hours, key, alarms, metrics, pollers, daily scan, storage)%n",
                 usd(monthly()));
@@ -235,6 +256,8 @@ public final class CostReport {
         in.put("usdPerMillionEvents", ingestPerMillion());
         in.put("usdPerMillionEventsWithoutTraces", ingestPerMillionWithoutTraces());
         in.put("batchingWindowSeconds", window.toSeconds());
+        in.put("usdPerMillionEventsProvisionedStream", ingestPerMillionProvisioned());
+        in.put("provisionedShardsUsdPerMonth", provisionedShardMonth());
         in.put("goalUsdPerMillionEvents", INGEST_GOAL_PER_MILLION);
         in.put("goalMet", ingestPerMillion() <= INGEST_GOAL_PER_MILLION);
         if (messaging != null) {
@@ -278,6 +301,7 @@ public final class CostReport {
         messaging.calls().forEach((call, n) -> calls.put(call.name(), n));
         msg.put("usd", total(Path.MESSAGING));
         msg.put("usdPerMillionEvents", messagingPerMillion());
+        msg.put("usdPerMillionEventsWithoutSms", messagingPerMillion() * (1 - smsShare()));
     }
 
     private static ArrayNode lines(List<Priced> priced) {

@@ -60,7 +60,7 @@ public final class IngestReplay {
                          long segmentChanges, long quarantined, long shortTimers, long longTimerFires,
                          long timerBatchRequests, double measuredMs, double billedMs, double userItemBytes,
                          long stateBytes, long indexBytes, int stateItems, List<Instant> timerDueTimes,
-                         Instant first, Instant last) {
+                         Instant first, Instant last, long putPayloadUnits) {
 
         public Duration span() {
             return Duration.between(first, last);
@@ -195,7 +195,7 @@ public final class IngestReplay {
                 segments[2], quarantined, shortTimers.messages, longTimers.fires(), shortTimers.requests,
                 time[0], time[1], users == 0 ? 0 : (double) userBytes / users, stateBytes, indexBytes, items.size(),
                 timerDueTimes(shortTimers, longTimers), span[0] == null ? Instant.EPOCH : span[0],
-                span[1] == null ? Instant.EPOCH : span[1]);
+                span[1] == null ? Instant.EPOCH : span[1], kinesis[1]);
     }
 
     /**

@@ -39,11 +39,4 @@ public final class Usage {
         quantities.forEach((key, q) -> lines.add(new Line(key.path(), key.service(), key.item(), key.priceKey(), q[0])));
         return lines;
     }
-
-    public double quantity(Path path, String service, String item) {
-        return quantities.entrySet().stream()
-                .filter(e -> e.getKey().path() == path && e.getKey().service().equals(service)
-                        && e.getKey().item().equals(item))
-                .mapToDouble(e -> e.getValue()[0]).sum();
-    }
 }
