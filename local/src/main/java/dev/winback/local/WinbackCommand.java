@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Serverless user recall engine: local demo and simulation.",
         subcommands = {DemoCommand.class, SimulateCommand.class, ReportCommand.class, BenchCommand.class,
                 SuppressCommand.class, GenerateCommand.class, ImportCommand.class,
-                dev.winback.local.invoke.InvokeCommand.class,
+                dev.winback.local.invoke.InvokeCommand.class, dev.winback.local.cost.CostCommand.class,
                 CommandLine.HelpCommand.class})
 public final class WinbackCommand {
 
