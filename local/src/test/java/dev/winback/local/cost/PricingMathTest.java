@@ -148,8 +148,8 @@ class PricingMathTest {
                 deployment.function("ConversionFunction").eventsOfType("Kinesis").getFirst());
         assertEquals(new Deployment.EventSource("DynamoDB", "StateTable", 500, 1),
                 deployment.function("SegmentChangesFunction").eventsOfType("DynamoDB").getFirst());
-        assertEquals(2, deployment.streamConsumers());
-        assertEquals(3, deployment.sqsMappings(), "the timer, shard and reminder queues");
+        assertEquals(4, deployment.streamConsumers(), "ingest, conversions, the directory, site campaigns");
+        assertEquals(4, deployment.sqsMappings(), "the timer, shard, reminder and campaign-send queues");
         assertEquals("ON_DEMAND", deployment.streamMode());
         assertTrue(deployment.alarms() >= 10, "alarms: " + deployment.alarms());
         assertEquals(1, deployment.kmsKeys());
