@@ -16,10 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * {@code winback suppress}: the operators' suppression list (C6) in a deployed stack's ledger table.
@@ -61,7 +58,7 @@ public final class SuppressCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> ids = ids();
         PrintWriter out = spec.commandLine().getOut();
-        try (DynamoDbClient dynamo = client()) {
+        try (DynamoDbClient dynamo = LedgerTables.client(endpoint, region)) {
             DynamoSuppressionList list = new DynamoSuppressionList(dynamo, table);
             switch (action) {
                 case "add" -> {
@@ -117,16 +114,5 @@ public final class SuppressCommand implements Callable<Integer> {
         if (ids.isEmpty()) {
             throw new WinbackCommand.UserError("suppress " + action + ": name at least one user id (or --file)");
         }
-    }
-
-    private DynamoDbClient client() {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        if (region != null) {
-            builder.region(Region.of(region));
-        }
-        return builder.build();
     }
 }

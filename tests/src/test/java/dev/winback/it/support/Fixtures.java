@@ -157,22 +157,23 @@ public final class Fixtures {
     public static dev.winback.core.scenario.ScenarioCheck scenarioCheck(dev.winback.core.policy.Policy policy,
             DynamoDbClient dynamo, String stateTable, String ledgerTable, dev.winback.core.recall.TimerScheduler timers,
             dev.winback.core.recall.Notifier notifier, dev.winback.core.recall.CouponPublisher wallet) {
-        return new dev.winback.core.scenario.ScenarioCheck(policy, new dev.winback.core.scenario.ScenarioCheck.Ports(
-                new dev.winback.adapters.DynamoStateStore(dynamo, stateTable),
-                new dev.winback.adapters.DynamoDecisionLog(dynamo, ledgerTable), timers,
-                new dev.winback.adapters.DynamoRewardStats(dynamo, ledgerTable),
-                new dev.winback.adapters.DynamoRewardChoices(dynamo, ledgerTable), phone -> false,
-                new dev.winback.adapters.DynamoContactHistory(dynamo, ledgerTable),
-                new dev.winback.adapters.DynamoCouponLedger(dynamo, ledgerTable),
-                new dev.winback.adapters.DynamoSendLedger(dynamo, ledgerTable), notifier, wallet,
-                dev.winback.core.recall.SuppressionList.NONE));
+        return new dev.winback.core.scenario.ScenarioCheck(policy,
+                scheduledPorts(dynamo, stateTable, ledgerTable, timers, notifier, wallet));
     }
 
     /** The journey check (C5) on the same tables, channels and timers as {@link #scenarioCheck}. */
     public static dev.winback.core.scenario.JourneyCheck journeyCheck(dev.winback.core.policy.Policy policy,
             DynamoDbClient dynamo, String stateTable, String ledgerTable, dev.winback.core.recall.TimerScheduler timers,
             dev.winback.core.recall.Notifier notifier, dev.winback.core.recall.CouponPublisher wallet) {
-        return new dev.winback.core.scenario.JourneyCheck(policy, new dev.winback.core.scenario.ScenarioCheck.Ports(
+        return new dev.winback.core.scenario.JourneyCheck(policy,
+                scheduledPorts(dynamo, stateTable, ledgerTable, timers, notifier, wallet));
+    }
+
+    /** What scheduled messages (scenarios, journey steps) read and affect, on DynamoDB Local; nobody opted out. */
+    private static dev.winback.core.scenario.ScenarioCheck.Ports scheduledPorts(DynamoDbClient dynamo, String stateTable,
+            String ledgerTable, dev.winback.core.recall.TimerScheduler timers, dev.winback.core.recall.Notifier notifier,
+            dev.winback.core.recall.CouponPublisher wallet) {
+        return new dev.winback.core.scenario.ScenarioCheck.Ports(
                 new dev.winback.adapters.DynamoStateStore(dynamo, stateTable),
                 new dev.winback.adapters.DynamoDecisionLog(dynamo, ledgerTable), timers,
                 new dev.winback.adapters.DynamoRewardStats(dynamo, ledgerTable),
@@ -180,6 +181,6 @@ public final class Fixtures {
                 new dev.winback.adapters.DynamoContactHistory(dynamo, ledgerTable),
                 new dev.winback.adapters.DynamoCouponLedger(dynamo, ledgerTable),
                 new dev.winback.adapters.DynamoSendLedger(dynamo, ledgerTable), notifier, wallet,
-                dev.winback.core.recall.SuppressionList.NONE));
+                dev.winback.core.recall.SuppressionList.NONE);
     }
 }
