@@ -112,9 +112,7 @@ public final class WeChatOfficialClient {
     private static final String SERVICE = "WeChat";
 
     private final WeChatOfficialCredentials credentials;
-    private final URI baseUrl;
     private final WeixinApi api;
-    private final Duration requestTimeout;
     private final BoundedBackoff backoff;
     private final Duration tokenSafetyMargin;
     private final Clock clock;
@@ -127,12 +125,8 @@ public final class WeChatOfficialClient {
 
     private WeChatOfficialClient(Builder builder) {
         this.credentials = Objects.requireNonNull(builder.credentials, "credentials");
-        this.baseUrl = WeixinApi.withTrailingSlash(builder.baseUrl);
-        this.api = new WeixinApi(SERVICE, builder.connectTimeout, WeChatOfficialException::new);
-        this.requestTimeout = builder.requestTimeout;
-        Sleeper sleeper = builder.sleeper;
-        this.backoff = new BoundedBackoff(SERVICE, builder.maxAttempts, builder.backoffBase, builder.backoffMax,
-                sleeper::sleep, WeChatOfficialException::new);
+        this.api = builder.api(SERVICE, WeChatOfficialException::new);
+        this.backoff = builder.backoff(SERVICE, WeChatOfficialException::new);
         this.tokenSafetyMargin = builder.tokenSafetyMargin;
         this.clock = builder.clock;
         this.token = new AccessTokenCache(clock, this::fetchToken);
@@ -185,13 +179,8 @@ public final class WeChatOfficialClient {
         BoundedBackoff.Attempts attempts = backoff.start("message/template/send");
         while (true) {
             AccessTokenCache.Token current = token.get();
-            HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("cgi-bin/message/template/send?access_token="
-                            + encode(current.value())))
-                    .timeout(requestTimeout)
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
+            HttpRequest request = api.post("cgi-bin/message/template/send?access_token=" + encode(current.value()),
+                    body);
             JsonNode answer;
             try {
                 answer = api.exchange(request, "message/template/send");
@@ -228,12 +217,7 @@ public final class WeChatOfficialClient {
         while (true) {
             WeChatOfficialCredentials.Credentials id = credentials.current();
             Instant asked = clock.instant();
-            HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("cgi-bin/stable_token"))
-                    .timeout(requestTimeout)
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(tokenRequest(id)))
-                    .build();
+            HttpRequest request = api.post("cgi-bin/stable_token", tokenRequest(id));
             JsonNode answer;
             try {
                 answer = api.exchange(request, "stable_token");
@@ -244,15 +228,7 @@ public final class WeChatOfficialClient {
             int code = api.errcode(answer, "stable_token", true); // a token answer has no errcode
             switch (code) {
                 case OK -> {
-                    String value = answer.path("access_token").asText("");
-                    if (value.isBlank()) {
-                        throw new WeChatOfficialException("WeChat stable_token answered without an access_token", OK, null);
-                    }
-                    long lifetime = answer.path("expires_in").asLong(7200);
-                    if (lifetime <= 0) {
-                        lifetime = 7200;
-                    }
-                    return new AccessTokenCache.Token(value, AccessTokenCache.renewAt(asked, lifetime, tokenSafetyMargin));
+                    return api.token(answer, "stable_token", asked, tokenSafetyMargin);
                 }
                 case INVALID_CREDENTIAL, INVALID_APP_SECRET, INVALID_APP_ID -> {
                     if (credentialsReread) {
@@ -331,84 +307,21 @@ public final class WeChatOfficialClient {
         }
     }
 
-    /** How the client waits between attempts (tests replace it to run without real sleeps). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
-    public static final class Builder {
+    public static final class Builder extends WeixinClientBuilder<Builder> {
         private final WeChatOfficialCredentials credentials;
-        private URI baseUrl = DEFAULT_BASE_URL;
-        private Duration connectTimeout = Duration.ofSeconds(3);
-        private Duration requestTimeout = Duration.ofSeconds(5);
-        private int maxAttempts = 3;
-        private Duration backoffBase = Duration.ofMillis(200);
-        private Duration backoffMax = Duration.ofSeconds(2);
-        private Duration tokenSafetyMargin = Duration.ofMinutes(5);
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Thread::sleep;
 
         private Builder(WeChatOfficialCredentials credentials) {
+            super(DEFAULT_BASE_URL);
             this.credentials = credentials;
         }
 
-        /** Where the API is; default {@code https://api.weixin.qq.com/}. */
-        public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl);
-            return this;
-        }
-
-        public Builder timeouts(Duration connect, Duration request) {
-            this.connectTimeout = positive(connect, "connect timeout");
-            this.requestTimeout = positive(request, "request timeout");
-            return this;
-        }
-
-        /** Attempts in all for busy / rate-limited / transport failures (default 3). */
-        public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1");
-            }
-            this.maxAttempts = maxAttempts;
-            return this;
-        }
-
-        /** First delay and cap of the exponential backoff (defaults 200 ms and 2 s). */
-        public Builder backoff(Duration base, Duration max) {
-            this.backoffBase = positive(base, "backoff base");
-            this.backoffMax = positive(max, "backoff max");
-            return this;
-        }
-
-        /** How long before its expiry a token is renewed (default 5 min, at most half its lifetime). */
-        public Builder tokenSafetyMargin(Duration margin) {
-            if (margin == null || margin.isNegative()) {
-                throw new IllegalArgumentException("token safety margin must not be negative");
-            }
-            this.tokenSafetyMargin = margin;
-            return this;
-        }
-
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
-            return this;
-        }
-
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper);
+        @Override
+        Builder self() {
             return this;
         }
 
         public WeChatOfficialClient build() {
             return new WeChatOfficialClient(this);
-        }
-
-        private static Duration positive(Duration value, String what) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive");
-            }
-            return value;
         }
     }
 }

@@ -87,9 +87,7 @@ public final class WeComClient {
     private static final String SERVICE = "WeCom";
 
     private final WeComCredentials credentials;
-    private final URI baseUrl;
     private final WeixinApi api;
-    private final Duration requestTimeout;
     private final BoundedBackoff backoff;
     private final Duration tokenSafetyMargin;
     private final Duration duplicateCheckInterval;
@@ -103,12 +101,8 @@ public final class WeComClient {
 
     private WeComClient(Builder builder) {
         this.credentials = Objects.requireNonNull(builder.credentials, "credentials");
-        this.baseUrl = WeixinApi.withTrailingSlash(builder.baseUrl);
-        this.api = new WeixinApi(SERVICE, builder.connectTimeout, WeComException::new);
-        this.requestTimeout = builder.requestTimeout;
-        Sleeper sleeper = builder.sleeper;
-        this.backoff = new BoundedBackoff(SERVICE, builder.maxAttempts, builder.backoffBase, builder.backoffMax,
-                sleeper::sleep, WeComException::new);
+        this.api = builder.api(SERVICE, WeComException::new);
+        this.backoff = builder.backoff(SERVICE, WeComException::new);
         this.tokenSafetyMargin = builder.tokenSafetyMargin;
         this.duplicateCheckInterval = builder.duplicateCheckInterval;
         this.clock = builder.clock;
@@ -140,13 +134,7 @@ public final class WeComClient {
         while (true) {
             AccessTokenCache.Token current = token.get();
             byte[] body = textMessage(toUser, credentials.current().agentId(), content);
-            HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("cgi-bin/message/send?access_token="
-                            + encode(current.value())))
-                    .timeout(requestTimeout)
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
+            HttpRequest request = api.post("cgi-bin/message/send?access_token=" + encode(current.value()), body);
             JsonNode answer;
             try {
                 answer = api.exchange(request, "message/send");
@@ -191,12 +179,8 @@ public final class WeComClient {
         while (true) {
             WeComCredentials.Credentials id = credentials.current();
             Instant asked = clock.instant();
-            HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("cgi-bin/gettoken?corpid=" + encode(id.corpId())
-                            + "&corpsecret=" + encode(id.corpSecret())))
-                    .timeout(requestTimeout)
-                    .header("Accept", "application/json")
-                    .GET()
-                    .build();
+            HttpRequest request = api.get("cgi-bin/gettoken?corpid=" + encode(id.corpId())
+                            + "&corpsecret=" + encode(id.corpSecret()));
             JsonNode answer;
             try {
                 answer = api.exchange(request, "gettoken");
@@ -207,15 +191,7 @@ public final class WeComClient {
             int code = api.errcode(answer, "gettoken", false);
             switch (code) {
                 case OK -> {
-                    String value = answer.path("access_token").asText("");
-                    if (value.isBlank()) {
-                        throw new WeComException("WeCom gettoken answered without an access_token", OK, null);
-                    }
-                    long lifetime = answer.path("expires_in").asLong(7200);
-                    if (lifetime <= 0) {
-                        lifetime = 7200;
-                    }
-                    return new AccessTokenCache.Token(value, AccessTokenCache.renewAt(asked, lifetime, tokenSafetyMargin));
+                    return api.token(answer, "gettoken", asked, tokenSafetyMargin);
                 }
                 case INVALID_SECRET, INVALID_CORP_ID, SECRET_OF_ANOTHER_CORP -> {
                     if (credentialsReread) {
@@ -270,63 +246,17 @@ public final class WeComClient {
         }
     }
 
-    /** How the client waits between attempts (tests replace it to run without real sleeps). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
-    public static final class Builder {
+    public static final class Builder extends WeixinClientBuilder<Builder> {
         private final WeComCredentials credentials;
-        private URI baseUrl = DEFAULT_BASE_URL;
-        private Duration connectTimeout = Duration.ofSeconds(3);
-        private Duration requestTimeout = Duration.ofSeconds(5);
-        private int maxAttempts = 3;
-        private Duration backoffBase = Duration.ofMillis(200);
-        private Duration backoffMax = Duration.ofSeconds(2);
-        private Duration tokenSafetyMargin = Duration.ofMinutes(5);
         private Duration duplicateCheckInterval = Duration.ofSeconds(1800);
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Thread::sleep;
 
         private Builder(WeComCredentials credentials) {
+            super(DEFAULT_BASE_URL);
             this.credentials = credentials;
         }
 
-        /** Where the API is; default {@code https://qyapi.weixin.qq.com/}. */
-        public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl);
-            return this;
-        }
-
-        public Builder timeouts(Duration connect, Duration request) {
-            this.connectTimeout = positive(connect, "connect timeout");
-            this.requestTimeout = positive(request, "request timeout");
-            return this;
-        }
-
-        /** Attempts in all for busy / rate-limited / transport failures (default 3). */
-        public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1");
-            }
-            this.maxAttempts = maxAttempts;
-            return this;
-        }
-
-        /** First delay and cap of the exponential backoff (defaults 200 ms and 2 s). */
-        public Builder backoff(Duration base, Duration max) {
-            this.backoffBase = positive(base, "backoff base");
-            this.backoffMax = positive(max, "backoff max");
-            return this;
-        }
-
-        /** How long before its expiry a token is renewed (default 5 min, at most half its lifetime). */
-        public Builder tokenSafetyMargin(Duration margin) {
-            if (margin == null || margin.isNegative()) {
-                throw new IllegalArgumentException("token safety margin must not be negative");
-            }
-            this.tokenSafetyMargin = margin;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -340,25 +270,8 @@ public final class WeComClient {
             return this;
         }
 
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
-            return this;
-        }
-
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper);
-            return this;
-        }
-
         public WeComClient build() {
             return new WeComClient(this);
-        }
-
-        private static Duration positive(Duration value, String what) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive");
-            }
-            return value;
         }
     }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The JSON-over-HTTPS envelope shared by Tencent's WeCom ({@code qyapi.weixin.qq.com}) and WeChat
@@ -31,12 +32,16 @@ final class WeixinApi {
     }
 
     private final String service;
+    private final URI baseUrl;
+    private final Duration requestTimeout;
     private final HttpClient http;
     private final Failure failure;
 
-    /** @param service the name used in messages, e.g. {@code WeCom} */
-    WeixinApi(String service, Duration connectTimeout, Failure failure) {
+    /** @param service the name used in messages, e.g. {@code WeCom}; {@code baseUrl} ends with a slash */
+    WeixinApi(String service, URI baseUrl, Duration connectTimeout, Duration requestTimeout, Failure failure) {
         this.service = service;
+        this.baseUrl = baseUrl;
+        this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
         this.failure = failure;
@@ -49,6 +54,41 @@ final class WeixinApi {
 
     static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** A JSON POST to {@code pathAndQuery} (relative to the base URL). */
+    HttpRequest post(String pathAndQuery, byte[] body) {
+        return HttpRequest.newBuilder(baseUrl.resolve(pathAndQuery))
+                .timeout(requestTimeout)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    /** A GET of {@code pathAndQuery} (relative to the base URL). */
+    HttpRequest get(String pathAndQuery) {
+        return HttpRequest.newBuilder(baseUrl.resolve(pathAndQuery))
+                .timeout(requestTimeout)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+    }
+
+    /**
+     * The access token of a successful token answer, renewed {@code margin} before it expires
+     * ({@code expires_in} seconds after {@code asked}; 7200 when the answer gives none).
+     */
+    AccessTokenCache.Token token(JsonNode answer, String api, Instant asked, Duration margin) {
+        String value = answer.path("access_token").asText("");
+        if (value.isBlank()) {
+            throw failure.of(service + " " + api + " answered without an access_token", 0, null);
+        }
+        long lifetime = answer.path("expires_in").asLong(7200);
+        if (lifetime <= 0) {
+            lifetime = 7200;
+        }
+        return new AccessTokenCache.Token(value, AccessTokenCache.renewAt(asked, lifetime, margin));
     }
 
     /** One HTTP call: the answer when it is a 200 JSON object; a {@link TransientFailure} when another attempt may do better. */
