@@ -7,7 +7,6 @@ import dev.winback.core.geo.DirectoryImports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +15,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -49,11 +49,8 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "csv or jsonl, when the file name does not say.")
     String format;
 
-    @Option(names = "--endpoint", paramLabel = "URL", description = "DynamoDB endpoint, e.g. an emulator's.")
-    URI endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: the SDK's chain).")
-    String region;
+    @Mixin
+    DynamoDbTarget target = new DynamoDbTarget();
 
     @Spec
     CommandSpec spec;
@@ -74,8 +71,8 @@ public final class ImportCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        String where = table + (endpoint == null ? "" : " at " + endpoint);
-        try (DynamoDbClient dynamo = LedgerTables.client(endpoint, region)) {
+        String where = target.where(table);
+        try (DynamoDbClient dynamo = target.client()) {
             DynamoDirectory directory = new DynamoDirectory(dynamo, table, null, PARALLELISM, Clock.systemUTC());
             DirectoryImports.Outcome outcome = DirectoryImports.write(directory, result.entries(), PARALLELISM, null);
             out.printf("imported %d directory entries into %s: %d new, %d updated, %d unchanged%n", outcome.total(), table,

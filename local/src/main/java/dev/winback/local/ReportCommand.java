@@ -15,7 +15,6 @@ import dev.winback.core.geo.CampaignPlanRecord;
 import dev.winback.core.geo.CampaignReport;
 import dev.winback.core.policy.PolicyLoader;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -28,6 +27,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -52,14 +52,8 @@ public final class ReportCommand implements Callable<Integer> {
             description = "A deployed stack's ledger table (its LedgerTableName output), instead of --out.")
     String ledgerTable;
 
-    @Option(names = "--endpoint", paramLabel = "URL",
-            description = "DynamoDB endpoint of an emulator (DynamoDB Local, LocalStack, MiniStack); without it, AWS "
-                    + "itself with the default credentials and region chains.")
-    URI endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION",
-            description = "AWS region of the table (default: the SDK's region chain; us-east-1 with --endpoint).")
-    String region;
+    @Mixin
+    DynamoDbTarget target = new DynamoDbTarget();
 
     @Option(names = "--since", paramLabel = "INSTANT",
             description = "Only decisions made at or after this RFC 3339 instant or date (midnight in the policy's time "
@@ -90,7 +84,7 @@ public final class ReportCommand implements Callable<Integer> {
         if ((out == null) == (ledgerTable == null)) {
             throw new WinbackCommand.UserError("report needs either --out DIR (a simulation) or --ledger-table TABLE (AWS)");
         }
-        if (out != null && (endpoint != null || region != null || since != null || until != null || campaign != null)) {
+        if (out != null && (target.given() || since != null || until != null || campaign != null)) {
             throw new WinbackCommand.UserError("--endpoint, --region, --since, --until and --campaign go with --ledger-table");
         }
         if (campaign != null) {
@@ -125,8 +119,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     /** D8: one campaign's plan record and its targets' engagements (one GetItem, one Query). */
     private int campaignReport() throws Exception {
-        String where = ledgerTable + (endpoint == null ? "" : " at " + endpoint);
-        try (DynamoDbClient dynamo = LedgerTables.client(endpoint, region)) {
+        String where = target.where(ledgerTable);
+        try (DynamoDbClient dynamo = target.client()) {
             DynamoCampaignLedger ledger = new DynamoCampaignLedger(dynamo, ledgerTable);
             CampaignPlanRecord plan = ledger.plan(campaign).orElseThrow(() ->
                     new WinbackCommand.UserError("no campaign " + campaign + " in ledger table " + where));
@@ -154,8 +148,8 @@ public final class ReportCommand implements Callable<Integer> {
         if (from != null && to != null && !from.isBefore(to)) {
             throw new WinbackCommand.UserError("--since must be before --until");
         }
-        String where = ledgerTable + (endpoint == null ? "" : " at " + endpoint);
-        try (DynamoDbClient dynamo = LedgerTables.client(endpoint, region)) {
+        String where = target.where(ledgerTable);
+        try (DynamoDbClient dynamo = target.client()) {
             DynamoLedgerHistory.History history = new DynamoLedgerHistory(dynamo, ledgerTable).read(from, to);
             if (history.conversionsOutsideRange() > 0) {
                 spec.commandLine().getErr().printf("winback: %d conversions belong to decisions outside the range (or "

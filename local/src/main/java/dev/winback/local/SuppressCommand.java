@@ -3,7 +3,6 @@ package dev.winback.local;
 import dev.winback.adapters.DynamoSuppressionList;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -45,11 +45,8 @@ public final class SuppressCommand implements Callable<Integer> {
             description = "The stack's LedgerTableName output.")
     String table;
 
-    @Option(names = "--endpoint", paramLabel = "URL", description = "DynamoDB endpoint, e.g. an emulator's.")
-    URI endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: the SDK's chain).")
-    String region;
+    @Mixin
+    DynamoDbTarget target = new DynamoDbTarget();
 
     @Spec
     CommandSpec spec;
@@ -58,7 +55,7 @@ public final class SuppressCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> ids = ids();
         PrintWriter out = spec.commandLine().getOut();
-        try (DynamoDbClient dynamo = LedgerTables.client(endpoint, region)) {
+        try (DynamoDbClient dynamo = target.client()) {
             DynamoSuppressionList list = new DynamoSuppressionList(dynamo, table);
             switch (action) {
                 case "add" -> {
