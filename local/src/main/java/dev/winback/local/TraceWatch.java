@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -55,7 +57,7 @@ final class TraceWatch implements ReplayMonitor, AutoCloseable {
                 .setTaskName("simulate")
                 .setInitialMax(size)
                 .setUnit(" MB", MB)
-                .showSpeed()
+                .showSpeed(new DecimalFormat("0.0"))
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
                 .setConsumer(new ConsoleProgressBarConsumer(err))
@@ -79,14 +81,14 @@ final class TraceWatch implements ReplayMonitor, AutoCloseable {
         if (bar != null) {
             update();
             bar.stepTo(Math.max(bar.getMax(), bytes));
-            bar.setExtraMessage(String.format("%,d events; pending timers, scans and files...", lines));
+            bar.setExtraMessage(String.format(Locale.ROOT, " %,d events; now the pending timers, scans and files", lines));
         }
     }
 
     private void update() {
         bar.stepTo(bar.getMax() > 0 ? Math.min(bytes, bar.getMax()) : bytes);
         double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-        bar.setExtraMessage(String.format("%,d events, %,.0f events/s", lines, lines / seconds));
+        bar.setExtraMessage(String.format(Locale.ROOT, " %,d events, %,.0f events/s", lines, lines / seconds));
     }
 
     /** The last line read in full (0 before the first): a line the reader cannot decode is the next one. */
