@@ -1,9 +1,6 @@
 package dev.winback.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.winback.adapters.InMemoryRecallLedgers;
-import dev.winback.adapters.InMemoryRewardStats;
-import dev.winback.adapters.RecordingChannels;
 import dev.winback.core.conversion.Attribution;
 import dev.winback.core.conversion.Conversion;
 import dev.winback.core.conversion.Order;
@@ -27,16 +24,12 @@ import java.util.stream.Collectors;
 final class OnlineConversions {
 
     private final Policy policy;
-    private final RecordingChannels decisions;
-    private final InMemoryRecallLedgers ledgers;
-    private final InMemoryRewardStats rewards;
+    private final SimulationStores stores;
     private int counted;
 
-    OnlineConversions(Policy policy, RecordingChannels decisions, InMemoryRecallLedgers ledgers, InMemoryRewardStats rewards) {
+    OnlineConversions(Policy policy, SimulationStores stores) {
         this.policy = policy;
-        this.decisions = decisions;
-        this.ledgers = ledgers;
-        this.rewards = rewards;
+        this.stores = stores;
     }
 
     /** Called for every trace line before it is ingested; only orders matter here. */
@@ -46,7 +39,7 @@ final class OnlineConversions {
             return; // not an order, or a bad line the ingest handler quarantines
         }
         String userId = event.get("userId").asText();
-        List<Decision> mine = decisions.decisions().stream().filter(d -> d.userId().equals(userId)).toList();
+        List<Decision> mine = stores.decisionsOf(userId);
         List<Touch> touches = mine.stream().map(Touch::of).flatMap(Optional::stream).toList();
         if (touches.isEmpty()) {
             return;
@@ -56,7 +49,7 @@ final class OnlineConversions {
         for (Conversion conversion : Attribution.attribute(touches, List.of(order), List.of(),
                 policy.attribution().window()).conversions()) {
             Decision touch = byId.get(conversion.touch().decisionId());
-            if (touch != null && ScenarioConversions.record(touch, ledgers, rewards)) {
+            if (touch != null && ScenarioConversions.record(touch, stores.sends(), stores.rewardStats())) {
                 counted++;
             }
         }

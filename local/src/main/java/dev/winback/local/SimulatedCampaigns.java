@@ -7,8 +7,6 @@ import dev.winback.adapters.StateContactCards;
 import dev.winback.adapters.InMemoryCampaignLedger;
 import dev.winback.adapters.InMemoryCampaignQueue;
 import dev.winback.adapters.InMemoryDirectory;
-import dev.winback.adapters.InMemoryRecallLedgers;
-import dev.winback.adapters.InMemoryStateStore;
 import dev.winback.adapters.RecordingChannels;
 import dev.winback.core.event.BehaviorEvent;
 import dev.winback.core.event.Decoded;
@@ -20,7 +18,10 @@ import dev.winback.core.geo.CampaignSendTask;
 import dev.winback.core.geo.CampaignSender;
 import dev.winback.core.geo.DirectoryConsumer;
 import dev.winback.core.geo.SiteCampaigns;
+import dev.winback.core.ingest.StateStore;
 import dev.winback.core.policy.Policy;
+import dev.winback.core.recall.DecisionLog;
+import dev.winback.core.recall.SendLedger;
 import dev.winback.core.recall.SuppressionList;
 import dev.winback.handlers.DirectoryHandler;
 import dev.winback.handlers.GeoMetrics;
@@ -68,17 +69,17 @@ final class SimulatedCampaigns {
     private final LocalContext directoryContext = new LocalContext("DirectoryFunction");
     private long order;
 
-    SimulatedCampaigns(Policy policy, Clock clock, InMemoryStateStore states, RecordingChannels channels,
-                       InMemoryRecallLedgers ledgers, SuppressionList suppressed) {
+    SimulatedCampaigns(Policy policy, Clock clock, StateStore states, RecordingChannels channels,
+                       SendLedger sends, DecisionLog decisions, SuppressionList suppressed) {
         this.policy = policy;
         this.clock = clock;
         this.directoryHandler = new DirectoryHandler(new DirectoryConsumer(policy, directory, new CampaignFeedback(), 1),
                 GeoMetrics.none());
         this.launch = new CampaignLaunch(policy, directory, ledger, queue, clock);
         this.sender = new CampaignSender(policy, new CampaignSender.Ports(directory, new StateContactCards(states),
-                suppressed, channels, ledgers, channels,
+                suppressed, channels, sends, channels,
                 Set.of(CampaignSender.SMS, CampaignSender.WECHAT, CampaignSender.INBOX, CampaignSender.CALL),
-                channels, queue), new CampaignFeedback());
+                decisions, queue), new CampaignFeedback());
         this.decoder = new EventDecoder(policy.ingest().maxRecordBytes(), policy.ingest().maxFutureSkew());
     }
 

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winback.adapters.CollectingQuarantine;
 import dev.winback.adapters.InMemoryRecallLedgers;
-import dev.winback.adapters.InMemoryStateStore;
 import dev.winback.adapters.RecordingChannels;
 import dev.winback.core.ingest.IngestReport;
+import dev.winback.core.ingest.StateStore;
 import dev.winback.core.ingest.StoredState;
 import dev.winback.core.ingest.StreamIngest;
 import dev.winback.core.ingest.SubjectKey;
@@ -25,7 +25,6 @@ import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
 import dev.winback.core.dormancy.DormantReminders;
 import dev.winback.core.dormancy.ReminderMessage;
-import dev.winback.adapters.InMemoryRewardStats;
 import dev.winback.core.recall.Delivery;
 import dev.winback.core.recall.SuppressionList;
 import dev.winback.core.scenario.JourneyCheck;
@@ -58,7 +57,8 @@ import java.util.TreeMap;
  * virtual clock: IngestFunction receives the events in batches as the Kinesis event source mapping
  * would deliver them; the timers it arms (deadlines, scenarios, journey steps) fire into
  * DeadlineCheckFunction at their due time.
- * Every store and channel is in memory, with the same rules as the AWS ones.
+ * Every store and channel is in memory, with the same rules as the AWS ones, unless other stores are
+ * given ({@link #withStores}: the DynamoDB adapters on DynamoDB Local).
  */
 public final class Simulation {
 
@@ -69,6 +69,8 @@ public final class Simulation {
     private final Clock wallClock;
     private final Instant until;
     private final SuppressionList suppressed;
+    private final SimulationStores.Factory storeFactory;
+    private final ReplayMonitor monitor;
 
     public Simulation(Policy policy, int batchSize, Clock wallClock) {
         this(policy, batchSize, wallClock, null);
@@ -81,11 +83,28 @@ public final class Simulation {
 
     /** @param suppressed the operators' suppression list (C6), as {@code ./winback suppress} keeps it in AWS */
     public Simulation(Policy policy, int batchSize, Clock wallClock, Instant until, SuppressionList suppressed) {
+        this(policy, batchSize, wallClock, until, suppressed, SimulationStores.MEMORY, ReplayMonitor.NONE);
+    }
+
+    private Simulation(Policy policy, int batchSize, Clock wallClock, Instant until, SuppressionList suppressed,
+                       SimulationStores.Factory storeFactory, ReplayMonitor monitor) {
+        this.storeFactory = storeFactory;
+        this.monitor = monitor;
         this.policy = policy;
         this.batchSize = batchSize;
         this.wallClock = wallClock;
         this.until = until;
         this.suppressed = suppressed;
+    }
+
+    /** The same simulation on other stores (state and ledger tables), e.g. {@link DynamoStores} on DynamoDB Local. */
+    public Simulation withStores(SimulationStores.Factory stores) {
+        return new Simulation(policy, batchSize, wallClock, until, suppressed, stores, monitor);
+    }
+
+    /** The same simulation, telling {@code monitor} as it reads the trace. */
+    public Simulation withMonitor(ReplayMonitor watcher) {
+        return new Simulation(policy, batchSize, wallClock, until, suppressed, storeFactory, watcher);
     }
 
     /** What a run produced, for the summary and for tests. */
@@ -102,20 +121,26 @@ public final class Simulation {
 
     public Outcome run(Path trace, Path outDir) throws IOException {
         VirtualClock clock = new VirtualClock();
-        InMemoryStateStore store = new InMemoryStateStore();
+        try (SimulationStores stores = storeFactory.open(clock)) {
+            return run(trace, outDir, clock, stores);
+        }
+    }
+
+    private Outcome run(Path trace, Path outDir, VirtualClock clock, SimulationStores stores) throws IOException {
+        StateStore store = stores.state();
         CollectingQuarantine quarantine = new CollectingQuarantine();
         VirtualTimers timers = new VirtualTimers();
-        InMemoryRecallLedgers ledgers = new InMemoryRecallLedgers();
         RecordingChannels channels = new RecordingChannels(clock::instant);
         List<IngestReport> reports = new ArrayList<>();
 
         IngestHandler ingest = new IngestHandler(
                 new StreamIngest(policy, store, quarantine, wallClock, 1, timers), reports::add);
-        Recaller recaller = new Recaller(policy, channels, ledgers, ledgers, ledgers, channels, channels, suppressed);
-        InMemoryRewardStats rewards = new InMemoryRewardStats();
-        ScenarioCheck.Ports scheduled = new ScenarioCheck.Ports(store, channels, timers, rewards, rewards, channels,
-                ledgers, ledgers, ledgers, channels, channels, suppressed);
-        DeadlineCheckHandler deadlines = new DeadlineCheckHandler(new DeadlineCheck(policy, store, recaller, channels),
+        Recaller recaller = new Recaller(policy, channels, stores.contacts(), stores.coupons(), stores.sends(), channels, channels,
+                suppressed);
+        ScenarioCheck.Ports scheduled = new ScenarioCheck.Ports(store, stores.decisions(), timers, stores.rewardStats(),
+                stores.rewardChoices(), channels, stores.contacts(), stores.coupons(), stores.sends(), channels, channels,
+                suppressed);
+        DeadlineCheckHandler deadlines = new DeadlineCheckHandler(new DeadlineCheck(policy, store, recaller, stores.decisions()),
                 new ScenarioCheck(policy, scheduled), new JourneyCheck(policy, scheduled), clock, DecisionMetrics.none());
         List<ReminderMessage.ShardTask> shardQueue = new ArrayList<>();
         VirtualDeferrals deferrals = new VirtualDeferrals();
@@ -124,27 +149,32 @@ public final class Simulation {
                 shardQueue.add(new ReminderMessage.ShardTask(runDay, shard));
             }
         });
-        DormantShardHandler shards = new DormantShardHandler(new DormantReminders(policy, store.cohortIndex(), store,
-                Optional::empty, channels, ledgers, new Delivery(ledgers, channels), channels, deferrals, suppressed), clock);
+        DormantShardHandler shards = new DormantShardHandler(new DormantReminders(policy, stores.cohorts(), store,
+                Optional::empty, channels, stores.contacts(), new Delivery(stores.sends(), channels), stores.decisions(),
+                deferrals, suppressed), clock);
 
-        OnlineConversions learning = new OnlineConversions(policy, channels, ledgers, rewards);
-        SimulatedCampaigns campaigns = new SimulatedCampaigns(policy, clock, store, channels, ledgers, suppressed);
+        OnlineConversions learning = new OnlineConversions(policy, stores);
+        SimulatedCampaigns campaigns = new SimulatedCampaigns(policy, clock, store, channels, stores.sends(),
+                stores.decisions(), suppressed);
         Replay replay = new Replay(trace, ingest, deadlines, timers, clock, new Scans(scan, shards, shardQueue, deferrals),
                 learning, campaigns);
         int lines = 0;
+        monitor.started(trace, clock);
         try (BufferedReader reader = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lines++;
                 if (!line.isBlank()) {
                     replay.offer(lines, line);
                 }
+                monitor.lineRead(lines, line);
             }
         } catch (NoSuchFileException e) {
             throw new IOException("trace file not found: " + trace, e);
         }
+        monitor.traceRead();
         replay.finish(until);
 
-        Outcome outcome = outcome(lines, reports, quarantine, store, timers, channels, ledgers, learning.counted());
+        Outcome outcome = outcome(lines, reports, quarantine, stores, timers, channels, learning.counted());
         SimulationFiles.write(outDir, outcome, quarantine);
         campaigns.write(outDir);
         // C7: the trace's orders attributed to the run's touches (sent and holdout decisions).
@@ -376,13 +406,13 @@ public final class Simulation {
     }
 
     private static Outcome outcome(int lines, List<IngestReport> reports, CollectingQuarantine quarantine,
-                                   InMemoryStateStore store, VirtualTimers timers, RecordingChannels channels,
-                                   InMemoryRecallLedgers ledgers, int rewardConversions) {
+                                   SimulationStores stores, VirtualTimers timers, RecordingChannels channels,
+                                   int rewardConversions) {
         Map<String, Integer> byReason = new TreeMap<>();
         quarantine.records().forEach(q -> byReason.merge(q.reason().code(), 1, Integer::sum));
         Map<String, UserState> users = new TreeMap<>();
         Map<String, OpsState> ops = new TreeMap<>();
-        for (StoredState stored : store.all().values()) {
+        for (StoredState stored : stores.allStates().values()) {
             if (SubjectKey.isUser(stored.key())) {
                 UserState user = StateCodec.fromBytes(stored.body(), UserState.class);
                 users.put(user.userId, user);
@@ -395,7 +425,7 @@ public final class Simulation {
                 reports.stream().mapToInt(IngestReport::applied).sum(),
                 reports.stream().mapToInt(IngestReport::duplicates).sum(),
                 reports.stream().mapToInt(IngestReport::writes).sum(),
-                byReason, users, ops, timers.armedCount(), channels.decisions(), channels.sent(), ledgers.coupons(),
+                byReason, users, ops, timers.armedCount(), stores.allDecisions(), channels.sent(), stores.allCoupons(),
                 rewardConversions);
     }
 

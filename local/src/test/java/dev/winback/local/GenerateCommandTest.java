@@ -50,8 +50,9 @@ class GenerateCommandTest {
 
         Run simulated = winback("simulate", "--events", trace.toString(), "--out", dir.resolve("out").toString());
         assertEquals(0, simulated.exit(), simulated.err());
-        assertTrue(simulated.out().startsWith(lines.size() + " lines, " + lines.size() + " events applied, 0 duplicates dropped, 0 quarantined"),
-                simulated.out());
+        String count = String.format(java.util.Locale.ROOT, "%,d", lines.size());
+        assertTrue(simulated.out().startsWith("read small.jsonl: " + count + " lines, " + count + " events, " + count
+                + " applied, 0 duplicates dropped, 0 quarantined"), simulated.out());
         assertTrue(Files.size(dir.resolve("out/users.jsonl")) > 0);
     }
 

@@ -7,15 +7,11 @@ import dev.winback.core.ingest.StoredState;
 import dev.winback.core.ingest.SubjectKey;
 import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
+import dev.winback.local.StackTables;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Resources the tests create on the emulators, named uniquely so tests never share state. */
@@ -25,30 +21,11 @@ public final class Fixtures {
     }
 
     /** The dormant-cohort index of the state table, as template.yaml defines it. */
-    public static final String COHORT_INDEX = "DormantCohort";
+    public static final String COHORT_INDEX = StackTables.COHORT_INDEX;
 
-    /**
-     * The state table as template.yaml defines it: on-demand, partition key {@code pk} (S), and the
-     * sparse {@code DormantCohort} index ({@code cohort} + {@code pk}, projecting {@code contact}).
-     */
+    /** A state table as template.yaml defines it ({@link StackTables#createStateTable}), named uniquely. */
     public static String stateTable(DynamoDbClient dynamo) {
-        String name = "winback-state-" + UUID.randomUUID();
-        dynamo.createTable(b -> b.tableName(name)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("cohort").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                .globalSecondaryIndexes(software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex.builder()
-                        .indexName(COHORT_INDEX)
-                        .keySchema(KeySchemaElement.builder().attributeName("cohort").keyType(KeyType.HASH).build(),
-                                KeySchemaElement.builder().attributeName("pk").keyType(KeyType.RANGE).build())
-                        .projection(software.amazon.awssdk.services.dynamodb.model.Projection.builder()
-                                .projectionType(software.amazon.awssdk.services.dynamodb.model.ProjectionType.INCLUDE)
-                                .nonKeyAttributes("contact", "dormantFrom").build())
-                        .build()));
-        dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
-        return name;
+        return StackTables.createStateTable(dynamo, "winback-state-" + UUID.randomUUID());
     }
 
     public static String queue(SqsClient sqs, String prefix) {
@@ -75,19 +52,9 @@ public final class Fixtures {
                 .collect(java.util.stream.Collectors.toMap(k -> k, k -> stored(dynamo, table, k))));
     }
 
-    /** The ledger table (coupons, budgets, sends, contact history, decisions): {@code pk} (S) + {@code sk} (S). */
+    /** A ledger table as template.yaml defines it ({@link StackTables#createLedgerTable}), named uniquely. */
     public static String ledgerTable(DynamoDbClient dynamo) {
-        String name = "winback-ledger-" + UUID.randomUUID();
-        dynamo.createTable(b -> b.tableName(name)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
-        dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
-        return name;
+        return StackTables.createLedgerTable(dynamo, "winback-ledger-" + UUID.randomUUID());
     }
 
     public static String queueArn(SqsClient sqs, String queueUrl) {
