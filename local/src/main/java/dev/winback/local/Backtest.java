@@ -50,6 +50,10 @@ final class Backtest {
     record Candidate(String name, String source, Policy policy) {
     }
 
+    /** The runs in the candidates' order and the comparison document written to {@code backtest.json}. */
+    record Result(List<Run> runs, ObjectNode json) {
+    }
+
     /** What one policy's run left behind, read back as {@code report} reads it. */
     record Run(Candidate candidate, Path dir, Simulation.Outcome outcome, List<Touch> touches,
                List<Conversion> conversions) {
@@ -71,10 +75,9 @@ final class Backtest {
 
     /**
      * Runs every candidate on the trace (in parallel, one simulation per core: the runs share
-     * nothing), writes {@code out/<name>/} for each and {@code out/backtest.json}, and returns the
-     * runs in the candidates' order.
+     * nothing), writes {@code out/<name>/} for each and {@code out/backtest.json}.
      */
-    List<Run> run(Path trace, List<Candidate> candidates, Path out) throws IOException {
+    Result run(Path trace, List<Candidate> candidates, Path out) throws IOException {
         Files.createDirectories(out);
         int threads = Math.max(1, Math.min(candidates.size(), Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -87,8 +90,9 @@ final class Backtest {
             for (Future<Run> future : futures) {
                 runs.add(await(future));
             }
-            Files.writeString(out.resolve(JSON_FILE), JSON.writeValueAsString(json(trace, runs)) + "\n");
-            return runs;
+            ObjectNode json = json(trace, runs);
+            Files.writeString(out.resolve(JSON_FILE), JSON.writeValueAsString(json) + "\n");
+            return new Result(runs, json);
         } finally {
             pool.shutdownNow();
         }

@@ -62,11 +62,10 @@ public final class BacktestCommand implements Callable<Integer> {
         List<Backtest.Candidate> candidates = candidates(policies);
         requireTrace(events);
         Instant end = until == null ? null : ReportCommand.instant("--until", until, candidates.get(0).policy().timeZone());
-        List<Backtest.Run> runs = new Backtest(batchSize, end, Clock.systemUTC()).run(events, candidates, out);
-        JsonNode json = Backtest.JSON.readTree(out.resolve(Backtest.JSON_FILE).toFile());
-        BacktestPage.write(out.resolve(Backtest.HTML_FILE), json);
+        Backtest.Result result = new Backtest(batchSize, end, Clock.systemUTC()).run(events, candidates, out);
+        BacktestPage.write(out.resolve(Backtest.HTML_FILE), result.json());
         PrintWriter w = spec.commandLine().getOut();
-        printSummary(w, events, runs.get(0).outcome().lines(), json, out);
+        printSummary(w, events, result.runs().get(0).outcome().lines(), result.json(), out);
         w.flush();
         return 0;
     }
@@ -111,46 +110,68 @@ public final class BacktestCommand implements Callable<Integer> {
 
     // --- summary ------------------------------------------------------------------------------------
 
-    private static final String ROW = "%-20s %9s %7s %6s %7s %8s %11s %10s %8s  %s%n";
+    private static final String ROW = "%-20s %9s %7s %6s %7s %8s %12s %10s %8s%n";
 
     /** A few lines per policy on stdout; the page and the JSON hold the rest. */
     static void printSummary(PrintWriter w, Path trace, int lines, JsonNode json, Path out) {
-        w.printf("Backtest: %s (%,d lines) through %d policies%n%n", trace, lines, json.path("policies").size());
-        w.printf(ROW, "policy", "decisions", "sends", "conv", "rate", "coupons", "coupon value", "disc. cost", "ROI",
-                "uplift per trigger (pp, 95% CI)");
-        for (JsonNode p : json.path("policies")) {
+        JsonNode policies = json.path("policies");
+        w.printf("Backtest: %s (%,d lines) through %d policies%n%n", trace, lines, policies.size());
+        w.printf(ROW, "policy", "decisions", "sends", "conv", "rate", "coupons", "coupon value", "disc. cost", "ROI");
+        for (JsonNode p : policies) {
             JsonNode total = p.path("report").path("total");
             w.printf(ROW, p.path("name").asText(), p.path("funnel").path("decisions").asLong(),
                     p.path("funnel").path("sends").asLong(), p.path("funnel").path("conversions").asLong(),
                     percent(total.path("conversionRate")), p.path("coupons").path("issued").asLong(),
                     p.path("coupons").path("value").decimalValue().toPlainString(),
                     total.path("cost").decimalValue().toPlainString(),
-                    total.path("roi").isNull() ? "n/a" : total.path("roi").decimalValue().setScale(2, RoundingMode.HALF_UP).toPlainString(),
-                    uplifts(p.path("report").path("by").path("trigger")));
+                    total.path("roi").isNull() ? "n/a" : total.path("roi").decimalValue().setScale(2, RoundingMode.HALF_UP).toPlainString());
         }
+        printUplifts(w, policies);
         w.println();
         Path page = out.resolve(Backtest.HTML_FILE).toAbsolutePath().normalize();
         w.printf("wrote %s, %s and one folder per policy (./winback report --out %s)%n",
                 out.resolve(Backtest.JSON_FILE), out.resolve(Backtest.HTML_FILE),
-                out.resolve(json.path("policies").path(0).path("name").asText()));
+                out.resolve(policies.path(0).path("name").asText()));
         w.printf("open %s%n", page.toUri());
+    }
+
+    /** Uplift per trigger (rows) and policy (columns), where some policy has both groups for that trigger. */
+    private static void printUplifts(PrintWriter w, JsonNode policies) {
+        java.util.SortedSet<String> triggers = new java.util.TreeSet<>();
+        for (JsonNode p : policies) {
+            for (JsonNode row : p.path("report").path("by").path("trigger")) {
+                if (row.path("uplift").isObject()) {
+                    triggers.add(row.path("value").asText());
+                }
+            }
+        }
+        if (triggers.isEmpty()) {
+            return;
+        }
+        w.println();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-26s", "uplift vs holdout, pp"));
+        policies.forEach(p -> header.append(String.format(Locale.ROOT, " %-22s", p.path("name").asText())));
+        w.println(header.toString().stripTrailing());
+        for (String trigger : triggers) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", trigger));
+            for (JsonNode p : policies) {
+                JsonNode uplift = null;
+                for (JsonNode row : p.path("report").path("by").path("trigger")) {
+                    if (row.path("value").asText().equals(trigger)) {
+                        uplift = row.path("uplift");
+                    }
+                }
+                line.append(String.format(Locale.ROOT, " %-22s", uplift == null || !uplift.isObject() ? "n/a"
+                        : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]", uplift.path("estimate").asDouble() * 100,
+                        uplift.path("lower").asDouble() * 100, uplift.path("upper").asDouble() * 100)));
+            }
+            w.println(line.toString().stripTrailing());
+        }
+        w.println("(treated minus holdout conversion rate, 95 % Newcombe interval; see ./winback report --help)");
     }
 
     private static String percent(JsonNode rate) {
         return rate.isNull() || rate.isMissingNode() ? "-"
                 : String.format(Locale.ROOT, "%.1f%%", rate.asDouble() * 100);
-    }
-
-    /** {@code deadline +0.4 [-1.2, +2.0]} for the triggers that have both groups; the others say nothing. */
-    private static String uplifts(JsonNode rows) {
-        List<String> parts = new ArrayList<>();
-        for (JsonNode row : rows) {
-            JsonNode u = row.path("uplift");
-            if (u.isObject()) {
-                parts.add(String.format(Locale.ROOT, "%s %+.1f [%+.1f, %+.1f]", row.path("value").asText(),
-                        u.path("estimate").asDouble() * 100, u.path("lower").asDouble() * 100, u.path("upper").asDouble() * 100));
-            }
-        }
-        return parts.isEmpty() ? "-" : String.join("; ", parts);
     }
 }
