@@ -76,6 +76,9 @@ public final class BacktestCommand implements Callable<Integer> {
         List<Backtest.Candidate> candidates = new ArrayList<>();
         for (Path file : files) {
             String name = nameOf(file);
+            if (name.isBlank() || name.equals(".") || name.equals("..")) {
+                throw new WinbackCommand.UserError("policy file " + file + " has no usable base name to name its run");
+            }
             Path other = byName.putIfAbsent(name, file);
             if (other != null) {
                 throw new WinbackCommand.UserError("two policies are named '" + name + "' (" + other + " and " + file

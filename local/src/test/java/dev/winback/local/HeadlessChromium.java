@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class HeadlessChromium {
 
-    private static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser");
+    /** Debian's package first (what the install script pins), then what other machines (CI images) may have. */
+    private static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome");
 
     private final Path binary;
 
@@ -34,8 +36,12 @@ final class HeadlessChromium {
         if (found.isPresent()) {
             return new HeadlessChromium(found.get());
         }
-        String why = "no Chromium at " + CANDIDATES + " (or WINBACK_CHROMIUM): run infra/install-chromium.sh as root "
-                + "(Debian: apt-get install chromium) to render the HTML report in a headless browser";
+        String configured = System.getenv("WINBACK_CHROMIUM");
+        String why = (configured != null && !configured.isBlank()
+                ? "WINBACK_CHROMIUM=" + configured + " is not an executable file"
+                : "no Chromium at " + CANDIDATES + " (or WINBACK_CHROMIUM)")
+                + ": run infra/install-chromium.sh as root (Debian: apt-get install chromium) to render the HTML "
+                + "report in a headless browser";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(why + " — required in CI");
         }
