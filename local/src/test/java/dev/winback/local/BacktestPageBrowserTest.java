@@ -103,7 +103,7 @@ class BacktestPageBrowserTest {
         }
         // Every row of every breakdown in the JSON is in a table.
         for (JsonNode policy : backtest.path("policies")) {
-            policy.path("report").path("by").fields().forEachRemaining(dimension -> dimension.getValue().forEach(row ->
+            policy.path("report").path("by").properties().forEach(dimension -> dimension.getValue().forEach(row ->
                     assertTrue(rendered.contains(dimension.getKey() + "|" + row.path("value").asText() + "|"
                             + policy.path("name").asText()), dimension.getKey() + " " + row.path("value") + " is missing")));
         }
