@@ -163,7 +163,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    private static Instant instant(String option, String text, java.time.ZoneId zone) {
+    static Instant instant(String option, String text, java.time.ZoneId zone) {
         if (text == null) {
             return null;
         }

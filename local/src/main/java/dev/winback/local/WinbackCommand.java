@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code ./winback}: run Winback on a laptop, no AWS account and no Docker needed. */
 @Command(name = "winback", mixinStandardHelpOptions = true, version = "winback 0.1.0",
         description = "Serverless user recall engine: local demo and simulation.",
-        subcommands = {DemoCommand.class, SimulateCommand.class, ReportCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, SimulateCommand.class, ReportCommand.class, BacktestCommand.class, BenchCommand.class,
                 SuppressCommand.class, GenerateCommand.class, ImportCommand.class,
                 dev.winback.local.invoke.InvokeCommand.class, dev.winback.local.cost.CostCommand.class,
                 CommandLine.HelpCommand.class})
