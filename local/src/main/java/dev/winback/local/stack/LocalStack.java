@@ -36,8 +36,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalStack implements AutoCloseable {
 
     /** System properties the SDK's default chains read; set while the stack runs, restored on close. */
-    private static final List<String> SDK_PROPERTIES = List.of("aws.endpointUrl", "aws.region", "aws.accessKeyId",
-            "aws.secretAccessKey", "aws.cborEnabled");
+    private static final List<String> SDK_PROPERTIES = List.of("aws.endpointUrl", "aws.endpointUrlSns", "aws.region",
+            "aws.accessKeyId", "aws.secretAccessKey", "aws.cborEnabled");
 
     /**
      * @param retryBackoff the first wait before a failed stream batch is retried (doubled per attempt, at most 5 s)
@@ -93,15 +93,19 @@ public final class LocalStack implements AutoCloseable {
 
     /** Deploys (or updates) the stack on the emulator at {@code endpoint} and starts running its functions. */
     public static LocalStack start(Path root, URI endpoint, Options options) {
-        Map<String, String> previous = pointTheSdkAt(endpoint, options.region());
+        SnsGapFiller sns = SnsGapFiller.start(endpoint);
+        Map<String, String> previous = pointTheSdkAt(endpoint, sns.endpoint(), options.region());
         QuietMetrics.install();
         try {
             DeployedStack stack = StackDeployment.deploy(root, endpoint, options.stackName(), options.parameters(),
                     options.region(), line -> options.log().accept("  " + line));
-            return run(endpoint, stack, options, previous);
+            LocalStack local = run(endpoint, stack, options, previous);
+            local.clients.add(sns);
+            return local;
         } catch (RuntimeException e) {
             restore(previous);
             QuietMetrics.uninstall();
+            sns.close();
             throw e;
         }
     }
@@ -237,13 +241,14 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The functions build their clients from the SDK's default chains, as in Lambda; these system
-     * properties point those chains at the emulator. Kinesis must speak JSON to MiniStack (its CBOR
+     * properties point those chains at the emulator (SNS through {@link SnsGapFiller}). Kinesis must speak JSON to MiniStack (its CBOR
      * answers carry arrival times in seconds where the SDK reads milliseconds).
      */
-    private static Map<String, String> pointTheSdkAt(URI endpoint, String region) {
+    private static Map<String, String> pointTheSdkAt(URI endpoint, URI sns, String region) {
         Map<String, String> previous = new HashMap<>();
         SDK_PROPERTIES.forEach(name -> previous.put(name, System.getProperty(name)));
         System.setProperty("aws.endpointUrl", endpoint.toString());
+        System.setProperty("aws.endpointUrlSns", sns.toString()); // see SnsGapFiller
         System.setProperty("aws.region", region);
         System.setProperty("aws.cborEnabled", "false");
         if (System.getenv("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") == null) {
