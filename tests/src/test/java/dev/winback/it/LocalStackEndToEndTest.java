@@ -44,6 +44,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -106,6 +107,15 @@ class LocalStackEndToEndTest {
         // Resolved from the deployed stack, not from the template's text.
         assertThat(stack.functions().get("IngestFunction").environment().get("STATE_TABLE"))
                 .isEqualTo(stack.stack().output("StateTableName"));
+        // MiniStack's own mappings are off: it would answer them with a mock and consume the records.
+        try (LambdaClient lambda = MiniStack.configure(LambdaClient.builder()).build()) {
+            List<String> states = new ArrayList<>();
+            for (String mapping : stack.mappings()) {
+                String uuid = stack.stack().resources().get(mapping).physicalId();
+                states.add(lambda.getEventSourceMapping(b -> b.uuid(uuid)).state());
+            }
+            assertThat(states).hasSameSizeAs(stack.mappings()).containsOnly("Disabled");
+        }
     }
 
     @Test

@@ -73,7 +73,7 @@ public final class Delivery {
         ObjectNode record = JSON.createObjectNode();
         ObjectNode request = record.putObject("requestContext");
         request.put("requestId", UUID.randomUUID().toString());
-        request.put("functionArn", function.name());
+        request.put("functionArn", mapping.functionArn());
         request.put("condition", "RetryAttemptsExhausted");
         request.put("approximateInvokeCount", attempts);
         ObjectNode response = record.putObject("responseContext");

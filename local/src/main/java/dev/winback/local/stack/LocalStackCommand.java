@@ -60,7 +60,13 @@ abstract class LocalStackCommand {
         out.println("winback: deploying template.yaml to " + endpoint + " as stack " + stackName + "...");
         out.flush();
         long started = System.nanoTime();
-        LocalStack stack = LocalStack.start(root, endpoint, options);
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(root, endpoint, options);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // The deployment or a function's start-up failed: its reasons, not a stack trace.
+            throw new UserError(e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean closed = new AtomicBoolean();
         Runnable stop = () -> {

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
  * @param maxRetryAttempts     -1 = until the record expires (Lambda's default for streams)
  * @param onFailureArn         the SQS queue that gets a failed batch's description, or null
  */
-public record MappingSettings(String name, String uuid, String sourceArn, int batchSize, int batchingWindowSeconds,
+public record MappingSettings(String name, String uuid, String functionArn, String sourceArn, int batchSize,
+                              int batchingWindowSeconds,
                               String startingPosition, EventFilter filter, boolean reportBatchItemFailures,
                               int maxRetryAttempts, String onFailureArn) {
 
@@ -22,7 +23,7 @@ public record MappingSettings(String name, String uuid, String sourceArn, int ba
                 : esm.filterCriteria().filters().stream().map(f -> f.pattern()).toList();
         String onFailure = esm.destinationConfig() == null || esm.destinationConfig().onFailure() == null ? null
                 : esm.destinationConfig().onFailure().destination();
-        return new MappingSettings(name, esm.uuid(), esm.eventSourceArn(),
+        return new MappingSettings(name, esm.uuid(), esm.functionArn(), esm.eventSourceArn(),
                 esm.batchSize() == null ? 10 : esm.batchSize(),
                 esm.maximumBatchingWindowInSeconds() == null ? 0 : esm.maximumBatchingWindowInSeconds(),
                 esm.startingPositionAsString(), EventFilter.of(patterns),

@@ -27,7 +27,12 @@ public final class UpCommand extends LocalStackCommand implements Callable<Integ
         Path log = root.resolve("local/target/ministack-" + port + ".log");
         spec.commandLine().getOut().println("winback: starting MiniStack on 127.0.0.1:" + port + " (log: " + root.relativize(log) + ")...");
         spec.commandLine().getOut().flush();
-        Emulator emulator = Emulator.start(root, port, region, log);
+        Emulator emulator;
+        try {
+            emulator = Emulator.start(root, port, region, log);
+        } catch (IllegalStateException e) {
+            throw new dev.winback.local.WinbackCommand.UserError(e.getMessage());
+        }
         try {
             return runUntilStopped(root, emulator.endpoint(), emulator::close, " (MiniStack started here, stopped on exit)");
         } catch (RuntimeException e) {
