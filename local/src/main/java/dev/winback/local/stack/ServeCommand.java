@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
  * its data stay when this stops.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Like up, against a MiniStack already running: deploy (or update) the stack there and run",
-                "every function here until Ctrl-C; the emulator and its data stay.",
+        description = {"Like up, against a MiniStack already running: deploy (or update) the",
+                "stack there and run every function here until Ctrl-C; the emulator stays.",
                 "  serve [--endpoint http://127.0.0.1:4566] [--stack-name winback-local]"})
 public final class ServeCommand extends LocalStackCommand implements Callable<Integer> {
 

@@ -24,7 +24,10 @@ import java.util.Map;
 public final class StreamMapping implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration IDLE = Duration.ofMillis(200);
+    /** Between reads of a caught-up stream (Lambda polls each shard about once a second). */
+    private static final Duration IDLE = Duration.ofMillis(500);
+    /** How often the shard list is read again (an on-demand stream may add shards). */
+    private static final Duration SHARD_REFRESH = Duration.ofSeconds(30);
 
     /** A stream's shards as the mapping reads them; R is the service's record type. */
     public interface Shards<R> {
@@ -79,11 +82,15 @@ public final class StreamMapping implements Runnable {
 
     private <R> void run(Shards<R> source) {
         Map<String, ShardState<R>> states = new LinkedHashMap<>();
+        long shardsRead = 0;
         while (running) {
             boolean busy = false;
             try {
-                for (String shardId : source.shardIds()) {
-                    states.computeIfAbsent(shardId, ShardState::new);
+                if (states.isEmpty() || System.nanoTime() - shardsRead > SHARD_REFRESH.toNanos()) {
+                    for (String shardId : source.shardIds()) {
+                        states.computeIfAbsent(shardId, ShardState::new);
+                    }
+                    shardsRead = System.nanoTime();
                 }
                 for (ShardState<R> state : states.values()) {
                     busy |= poll(source, state);

@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
  * until Ctrl-C, then stops the emulator (its state goes with it).
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Start MiniStack on 127.0.0.1, deploy template.yaml to it and run every function here.",
-                "Kinesis, DynamoDB-stream and SQS mappings and the dormant-scan schedule run in this JVM with the",
-                "deployed settings; put events on the stream with the AWS CLI. Ctrl-C stops it all.",
+        description = {"Start MiniStack on 127.0.0.1, deploy template.yaml to it, and run every",
+                "function here: the Kinesis, DynamoDB-stream and SQS mappings and the dormant",
+                "scan schedule, with the deployed settings. Ctrl-C stops it all.",
                 "  up [--port 4566] [--parameter-overrides PolicyTimeZone=Europe/London]"})
 public final class UpCommand extends LocalStackCommand implements Callable<Integer> {
 
