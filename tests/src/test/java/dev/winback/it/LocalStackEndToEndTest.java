@@ -107,6 +107,14 @@ class LocalStackEndToEndTest {
         // Resolved from the deployed stack, not from the template's text.
         assertThat(stack.functions().get("IngestFunction").environment().get("STATE_TABLE"))
                 .isEqualTo(stack.stack().output("StateTableName"));
+        // The scan fires at 10:00 in the policy's time zone (the template's PolicyTimeZone, default
+        // Asia/Shanghai), although MiniStack keeps the schedule in UTC.
+        assertThat(stack.schedules().list()).singleElement().satisfies(s -> {
+            assertThat(s.logicalId()).isEqualTo("DormantScanSchedule");
+            assertThat(s.zone()).isEqualTo(java.time.ZoneId.of(stack.stack().parameters().get("PolicyTimeZone")));
+            assertThat(s.zone()).isNotEqualTo(ZoneOffset.UTC);
+            assertThat(s.target().logicalId()).isEqualTo("DormantScanFunction");
+        });
         // MiniStack's own mappings are off: it would answer them with a mock and consume the records.
         try (LambdaClient lambda = MiniStack.configure(LambdaClient.builder()).build()) {
             List<String> states = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.winback.local.stack;
 
+import dev.winback.local.invoke.SamTemplate;
 import dev.winback.local.stack.StackDeployment.DeployedStack;
 import java.net.URI;
 import java.nio.file.Path;
@@ -99,7 +100,8 @@ public final class LocalStack implements AutoCloseable {
         try {
             DeployedStack stack = StackDeployment.deploy(root, endpoint, options.stackName(), options.parameters(),
                     options.region(), line -> options.log().accept("  " + line));
-            LocalStack local = run(endpoint, stack, options, previous);
+            SamTemplate template = SamTemplate.read(root.resolve("template.yaml"));
+            LocalStack local = run(endpoint, stack, template, options, previous);
             local.clients.add(sns);
             return local;
         } catch (RuntimeException e) {
@@ -107,10 +109,16 @@ public final class LocalStack implements AutoCloseable {
             QuietMetrics.uninstall();
             sns.close();
             throw e;
+        } catch (java.io.IOException e) {
+            restore(previous);
+            QuietMetrics.uninstall();
+            sns.close();
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private static LocalStack run(URI endpoint, DeployedStack stack, Options options, Map<String, String> previous) {
+    private static LocalStack run(URI endpoint, DeployedStack stack, SamTemplate template, Options options,
+                                  Map<String, String> previous) {
         LambdaClient lambda = client(LambdaClient.builder(), endpoint, options.region()).build();
         SqsClient sqs = client(SqsClient.builder(), endpoint, options.region()).build();
         KinesisClient kinesis = client(KinesisClient.builder(), endpoint, options.region()).build();
@@ -130,7 +138,7 @@ public final class LocalStack implements AutoCloseable {
             byName.put(name, function);
         }
         Delivery delivery = new Delivery(options.invoker(), sqs, options.log());
-        Schedules schedules = new Schedules(scheduler, stack, byName, delivery, options.invoker());
+        Schedules schedules = new Schedules(scheduler, stack, template, byName, delivery, options.invoker());
         LocalStack local = new LocalStack(endpoint, stack, functions, schedules, previous);
         local.clients.addAll(List.of(lambda, sqs, kinesis, streams, scheduler));
 

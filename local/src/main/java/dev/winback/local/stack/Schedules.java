@@ -1,5 +1,7 @@
 package dev.winback.local.stack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.winback.local.invoke.SamTemplate;
 import dev.winback.local.stack.StackDeployment.DeployedStack;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -22,7 +24,8 @@ import software.amazon.awssdk.services.scheduler.model.ScheduleSummary;
  * The stack's recurring schedules whose target is one of its functions (the daily dormant scan): the
  * emulator's scheduler cannot run a Java function, so they fire here, at their cron times in their
  * time zone, and on demand ({@link #fire}). The input is the schedule's, with Scheduler's placeholders
- * filled in ({@code <aws.scheduler.scheduled-time>} and the others). One-time schedules that target a
+ * filled in ({@code <aws.scheduler.scheduled-time>} and the others); the time zone is the one the
+ * template declares. One-time schedules that target a
  * queue (deadline timers, deferred reminders) are left to the emulator, which delivers them itself.
  */
 public final class Schedules {
@@ -43,8 +46,8 @@ public final class Schedules {
     private final Delivery.Invoker invoker;
     private volatile boolean running = true;
 
-    Schedules(SchedulerClient scheduler, DeployedStack stack, Map<String, LocalFunction> functionsByName, Delivery delivery,
-              Delivery.Invoker invoker) {
+    Schedules(SchedulerClient scheduler, DeployedStack stack, SamTemplate template, Map<String, LocalFunction> functionsByName,
+              Delivery delivery, Delivery.Invoker invoker) {
         this.delivery = delivery;
         this.invoker = invoker;
         List<String> ids = stack.ofType("AWS::Scheduler::Schedule");
@@ -63,7 +66,8 @@ public final class Schedules {
                 continue; // a queue or another service: the emulator delivers it
             }
             scheduled.add(new Scheduled(id, name, summary.groupName(), schedule.scheduleExpression(),
-                    zone(schedule.scheduleExpressionTimezone()), schedule.target().input(), target));
+                    zone(schedule.scheduleExpressionTimezone(), declaredZone(template, stack, id)),
+                    schedule.target().input(), target));
         }
     }
 
@@ -134,8 +138,13 @@ public final class Schedules {
         }
     }
 
-    /** The schedule's time zone, UTC when the emulator reports none or one Java does not know. */
-    private static ZoneId zone(String name) {
+    /**
+     * The schedule's time zone: the emulator's, unless it reports UTC where the template declares
+     * another (MiniStack 1.5.33 drops ScheduleExpressionTimezone); UTC when neither says or Java does
+     * not know the zone.
+     */
+    private static ZoneId zone(String reported, String declared) {
+        String name = reported == null || reported.isBlank() || (reported.equals("UTC") && declared != null) ? declared : reported;
         if (name == null || name.isBlank()) {
             return ZoneOffset.UTC;
         }
@@ -144,5 +153,17 @@ public final class Schedules {
         } catch (DateTimeException e) {
             return ZoneOffset.UTC;
         }
+    }
+
+    /** ScheduleExpressionTimezone as the template declares it: a literal, or a parameter's deployed value. */
+    private static String declaredZone(SamTemplate template, DeployedStack stack, String logicalId) {
+        JsonNode declared = template.resourceProperty(logicalId, "ScheduleExpressionTimezone");
+        if (declared.isTextual()) {
+            return declared.asText();
+        }
+        if (declared.has("Ref")) {
+            return stack.parameters().get(declared.get("Ref").asText());
+        }
+        return null;
     }
 }

@@ -32,10 +32,12 @@ public final class StackDeployment {
     /**
      * What the deployment created.
      *
+     * @param parameters the stack's parameter values (defaults included)
      * @param outputs   the stack's outputs (table names, queue URLs, topic ARNs, ...)
      * @param resources logical id to its deployed type and physical id
      */
-    public record DeployedStack(String name, Map<String, String> outputs, Map<String, Resource> resources) {
+    public record DeployedStack(String name, Map<String, String> parameters, Map<String, String> outputs,
+                                Map<String, Resource> resources) {
 
         public String output(String name) {
             String value = outputs.get(name);
@@ -100,11 +102,13 @@ public final class StackDeployment {
     }
 
     static DeployedStack parse(JsonNode report) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        report.path("parameters").fields().forEachRemaining(p -> parameters.put(p.getKey(), p.getValue().asText()));
         Map<String, String> outputs = new LinkedHashMap<>();
         report.path("outputs").fields().forEachRemaining(o -> outputs.put(o.getKey(), o.getValue().asText()));
         Map<String, Resource> resources = new LinkedHashMap<>();
         report.path("resources").fields().forEachRemaining(r -> resources.put(r.getKey(),
                 new Resource(r.getValue().path("type").asText(), r.getValue().path("physicalId").asText())));
-        return new DeployedStack(report.path("stackName").asText(), outputs, resources);
+        return new DeployedStack(report.path("stackName").asText(), parameters, outputs, resources);
     }
 }
