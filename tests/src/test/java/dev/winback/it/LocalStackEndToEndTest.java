@@ -15,7 +15,7 @@ import dev.winback.core.recall.QuietHours;
 import dev.winback.it.support.Fixtures;
 import dev.winback.it.support.MiniStack;
 import dev.winback.it.support.RepoRoot;
-import dev.winback.local.stack.Delivery;
+import dev.winback.local.stack.BatchDelivery;
 import dev.winback.local.stack.LocalFunction;
 import dev.winback.local.stack.LocalStack;
 import java.io.IOException;
@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * back from MiniStack only: state in the state table, a recall's decision in the ledger table, its
  * coupon on the coupons topic and its SMS in MiniStack's SMS log, segment changes on their topic,
  * quarantined records on the quarantine queue, a batch given up on in the on-failure queue.
- * Faults are injected at the invocation (a test {@link Delivery.Invoker}) to check the mappings'
+ * Faults are injected at the invocation (a test {@link BatchDelivery.Invoker}) to check the mappings'
  * partial-failure retry and bounded retries.
  */
 class LocalStackEndToEndTest {
@@ -261,7 +261,7 @@ class LocalStackEndToEndTest {
     // ------------------------------------------------------------------------------------------ support
 
     /** Wraps the functions to inject failures; records the first event id of each IngestFunction batch. */
-    static final class Faults implements Delivery.Invoker {
+    static final class Faults implements BatchDelivery.Invoker {
         final Map<String, Boolean> failOnce = new java.util.concurrent.ConcurrentHashMap<>();
         final List<String> firstEventIds = Collections.synchronizedList(new ArrayList<>());
         final java.util.concurrent.atomic.AtomicInteger campaignCalls = new java.util.concurrent.atomic.AtomicInteger();

@@ -46,7 +46,7 @@ public final class LocalStack implements AutoCloseable {
      * @param log          where progress and the line per batch go
      */
     public record Options(String stackName, Map<String, String> parameters, String region, Duration retryBackoff,
-                          Delivery.Invoker invoker, Consumer<String> log) {
+                          BatchDelivery.Invoker invoker, Consumer<String> log) {
 
         public static Options defaults(Consumer<String> log) {
             return new Options("winback-local", Map.of(), "us-east-1", Duration.ofMillis(500), LocalFunction::invoke, log);
@@ -68,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
             return new Options(stackName, parameters, region, value, invoker, log);
         }
 
-        public Options withInvoker(Delivery.Invoker value) {
+        public Options withInvoker(BatchDelivery.Invoker value) {
             return new Options(stackName, parameters, region, retryBackoff, value, log);
         }
     }
@@ -137,7 +137,7 @@ public final class LocalStack implements AutoCloseable {
             functions.put(id, function);
             byName.put(name, function);
         }
-        Delivery delivery = new Delivery(options.invoker(), sqs, options.log());
+        BatchDelivery delivery = new BatchDelivery(options.invoker(), sqs, options.log());
         Schedules schedules = new Schedules(scheduler, stack, template, byName, delivery, options.invoker());
         LocalStack local = new LocalStack(endpoint, stack, functions, schedules, previous);
         local.clients.addAll(List.of(lambda, sqs, kinesis, streams, scheduler));
@@ -175,7 +175,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startStream(MappingSettings settings, LocalFunction function, StreamMapping.Shards<?> shards,
-                             Delivery delivery, Duration retryBackoff) {
+                             BatchDelivery delivery, Duration retryBackoff) {
         StreamMapping mapping = new StreamMapping(settings, function, shards, delivery, retryBackoff);
         startThread(settings.name(), mapping, mapping::stop);
     }

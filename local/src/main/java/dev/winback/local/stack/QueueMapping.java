@@ -32,11 +32,11 @@ public final class QueueMapping implements Runnable {
     private final MappingSettings settings;
     private final LocalFunction function;
     private final SqsClient sqs;
-    private final Delivery delivery;
+    private final BatchDelivery delivery;
     private final String queueUrl;
     private volatile boolean running = true;
 
-    QueueMapping(MappingSettings settings, LocalFunction function, SqsClient sqs, Delivery delivery) {
+    QueueMapping(MappingSettings settings, LocalFunction function, SqsClient sqs, BatchDelivery delivery) {
         this.settings = settings;
         this.function = function;
         this.sqs = sqs;
@@ -105,7 +105,7 @@ public final class QueueMapping implements Runnable {
     }
 
     private void deliver(List<Message> batch) {
-        Delivery.Outcome outcome = delivery.invoke(function, settings, queueName(), batch.size(), event(batch));
+        BatchDelivery.Outcome outcome = delivery.invoke(function, settings, queueName(), batch.size(), event(batch));
         if (outcome.functionError()) {
             return; // every message comes back after the visibility timeout
         }

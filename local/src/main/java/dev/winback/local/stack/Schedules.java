@@ -42,12 +42,12 @@ public final class Schedules {
     }
 
     private final List<Scheduled> scheduled = new ArrayList<>();
-    private final Delivery delivery;
-    private final Delivery.Invoker invoker;
+    private final BatchDelivery delivery;
+    private final BatchDelivery.Invoker invoker;
     private volatile boolean running = true;
 
     Schedules(SchedulerClient scheduler, DeployedStack stack, SamTemplate template, Map<String, LocalFunction> functionsByName,
-              Delivery delivery, Delivery.Invoker invoker) {
+              BatchDelivery delivery, BatchDelivery.Invoker invoker) {
         this.delivery = delivery;
         this.invoker = invoker;
         List<String> ids = stack.ofType("AWS::Scheduler::Schedule");

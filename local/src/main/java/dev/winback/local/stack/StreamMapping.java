@@ -58,11 +58,11 @@ public final class StreamMapping implements Runnable {
     private final MappingSettings settings;
     private final LocalFunction function;
     private final Shards<?> shards;
-    private final Delivery delivery;
+    private final BatchDelivery delivery;
     private final Duration retryBackoff;
     private volatile boolean running = true;
 
-    StreamMapping(MappingSettings settings, LocalFunction function, Shards<?> shards, Delivery delivery,
+    StreamMapping(MappingSettings settings, LocalFunction function, Shards<?> shards, BatchDelivery delivery,
                   Duration retryBackoff) {
         this.settings = settings;
         this.function = function;
@@ -146,7 +146,7 @@ public final class StreamMapping implements Runnable {
     private <R> void deliver(Shards<R> source, ShardState<R> state) {
         List<R> batch = List.copyOf(state.batch);
         state.batch.clear();
-        Delivery.Outcome outcome = delivery.invoke(function, settings, state.shardId, batch.size(),
+        BatchDelivery.Outcome outcome = delivery.invoke(function, settings, state.shardId, batch.size(),
                 source.event(state.shardId, batch));
         String failedFrom = outcome.functionError() ? source.sequenceNumber(batch.get(0))
                 : lowest(outcome.failedItems(), batch, source);

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * ReportBatchItemFailures, or a function error); prints one line per batch; sends the description of
  * a batch given up on to the mapping's on-failure queue, in the shape Lambda sends it.
  */
-public final class Delivery {
+public final class BatchDelivery {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -38,7 +38,7 @@ public final class Delivery {
     private final SqsClient sqs;
     private final Consumer<String> log;
 
-    public Delivery(Invoker invoker, SqsClient sqs, Consumer<String> log) {
+    public BatchDelivery(Invoker invoker, SqsClient sqs, Consumer<String> log) {
         this.invoker = invoker;
         this.sqs = sqs;
         this.log = log;
