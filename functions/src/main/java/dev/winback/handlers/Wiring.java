@@ -92,7 +92,34 @@ public final class Wiring {
     }
 
     public static Wiring fromEnvironment() {
-        return new Wiring(policyFrom(System::getenv), System::getenv);
+        Function<String, String> environment = LOCAL_ENVIRONMENT.get();
+        if (environment == null) {
+            environment = System::getenv;
+        }
+        return new Wiring(policyFrom(environment), environment);
+    }
+
+    /** Set only while {@link #withEnvironment} builds a function; Lambda never sets it. */
+    private static final ThreadLocal<Function<String, String>> LOCAL_ENVIRONMENT = new ThreadLocal<>();
+
+    /**
+     * Builds something (a handler, through its no-arg constructor) whose {@link #fromEnvironment()}
+     * reads these variables instead of the process's. Lambda gives each function a process of its
+     * own; the local stack ({@code ./winback up}) runs every function of the template in one JVM, each
+     * with its deployed environment, and wires each one exactly as Lambda would.
+     */
+    public static <T> T withEnvironment(Map<String, String> variables, java.util.function.Supplier<T> build) {
+        Function<String, String> previous = LOCAL_ENVIRONMENT.get();
+        LOCAL_ENVIRONMENT.set(Map.copyOf(variables)::get);
+        try {
+            return build.get();
+        } finally {
+            if (previous == null) {
+                LOCAL_ENVIRONMENT.remove();
+            } else {
+                LOCAL_ENVIRONMENT.set(previous);
+            }
+        }
     }
 
     /**

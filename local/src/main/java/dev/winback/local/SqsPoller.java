@@ -46,7 +46,7 @@ public final class SqsPoller {
             if (messages.isEmpty()) {
                 continue;
             }
-            SQSBatchResponse response = handler.apply(toEvent(messages), new LocalContext("DeadlineCheckFunction"));
+            SQSBatchResponse response = handler.apply(toEvent(messages, queueArn), new LocalContext("DeadlineCheckFunction"));
             Set<String> failedIds = new HashSet<>();
             response.getBatchItemFailures().forEach(f -> failedIds.add(f.getItemIdentifier()));
             for (Message message : messages) {
@@ -61,7 +61,8 @@ public final class SqsPoller {
         return new Poll(delivered, failed);
     }
 
-    private SQSEvent toEvent(List<Message> messages) {
+    /** The Lambda event for a batch of messages, field for field as the event source mapping builds it. */
+    public static SQSEvent toEvent(List<Message> messages, String queueArn) {
         List<SQSEvent.SQSMessage> records = new ArrayList<>(messages.size());
         for (Message message : messages) {
             SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, SimulateCommand.class, ReportCommand.class, BacktestCommand.class, BenchCommand.class,
                 SuppressCommand.class, GenerateCommand.class, ImportCommand.class,
                 dev.winback.local.invoke.InvokeCommand.class, dev.winback.local.cost.CostCommand.class,
+                dev.winback.local.stack.UpCommand.class, dev.winback.local.stack.ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class WinbackCommand {
 

@@ -74,8 +74,15 @@ public final class HandlerRunner {
     }
 
     /** The handler's response JSON for this event JSON. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     static byte[] invoke(String handlerSpec, byte[] event, Context context) throws Exception {
+        return invoke(load(handlerSpec), event, context);
+    }
+
+    /**
+     * A new instance of the handler a template names ({@code package.Class::handleRequest}), made with
+     * its public no-arg constructor as Lambda makes it (so its wiring runs now, as in a function's init).
+     */
+    public static Object load(String handlerSpec) throws Exception {
         int separator = handlerSpec.indexOf("::");
         String className = separator < 0 ? handlerSpec : handlerSpec.substring(0, separator);
         String method = separator < 0 ? "handleRequest" : handlerSpec.substring(separator + 2);
@@ -88,20 +95,35 @@ public final class HandlerRunner {
         if (!method.equals("handleRequest")) {
             throw new BadHandler("handler method " + method + ": only RequestHandler/RequestStreamHandler's handleRequest is supported");
         }
-        if (RequestStreamHandler.class.isAssignableFrom(type)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ((RequestStreamHandler) instantiate(type)).handleRequest(new ByteArrayInputStream(event), out, context);
-            return out.toByteArray();
-        }
-        if (!RequestHandler.class.isAssignableFrom(type)) {
+        if (!RequestStreamHandler.class.isAssignableFrom(type) && !RequestHandler.class.isAssignableFrom(type)) {
             throw new BadHandler(className + " implements neither RequestHandler nor RequestStreamHandler");
+        }
+        requestHandlerTypesIfAny(type);
+        return instantiate(type);
+    }
+
+    /** Calls a loaded handler on an event JSON through Lambda's serializers; answers the response JSON. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static byte[] invoke(Object handler, byte[] event, Context context) throws Exception {
+        Class<?> type = handler.getClass();
+        if (handler instanceof RequestStreamHandler stream) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            stream.handleRequest(new ByteArrayInputStream(event), out, context);
+            return out.toByteArray();
         }
         Type[] io = requestHandlerTypes(type);
         Object input = serializer(io[0], type.getClassLoader()).fromJson(new ByteArrayInputStream(event));
-        Object output = ((RequestHandler) instantiate(type)).handleRequest(input, context);
+        Object output = ((RequestHandler) handler).handleRequest(input, context);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         serializer(io[1], type.getClassLoader()).toJson(output, out);
         return out.toByteArray();
+    }
+
+    /** Checks a RequestHandler binds its types before it is instantiated (a stream handler needs none). */
+    private static void requestHandlerTypesIfAny(Class<?> type) {
+        if (!RequestStreamHandler.class.isAssignableFrom(type)) {
+            requestHandlerTypes(type);
+        }
     }
 
     /**

@@ -97,6 +97,11 @@ public final class SamTemplate {
         return names;
     }
 
+    /** A resource's property as the template writes it (long form: {@code {"Ref": "X"}} for {@code !Ref X}); missing when absent. */
+    public JsonNode resourceProperty(String logicalId, String property) {
+        return root.path("Resources").path(logicalId).path("Properties").path(property);
+    }
+
     /** The Conditions section, by name (long form). */
     public JsonNode conditions() {
         return root.path("Conditions");
