@@ -42,19 +42,23 @@ public final class BenchRunner {
         List<RunResult> results = new ArrayList<>();
         Map<String, String> errors = new LinkedHashMap<>();
         groups.forEach((group, classes) -> {
+            long start = System.nanoTime();
             try {
                 results.addAll(new Runner(options(group, classes).build(),
                         OutputFormatFactory.createFormatInstance(progress, VerboseMode.NORMAL)).run());
             } catch (Exception | LinkageError e) {
                 errors.put(group.name(), "the " + group.name() + " JMH run failed: " + e.getMessage());
             }
+            progress.printf("# bench: JMH run '%s' took %.1f s%n", group.name(), (System.nanoTime() - start) / 1e9);
         });
         BenchRun run = new BenchRun(settings, results, errors);
         List<BenchRow> rows = new ArrayList<>();
         for (BenchSuite suite : suites) {
+            long start = System.nanoTime();
             try {
                 progress.println("# bench: " + suite.name());
                 List<BenchRow> made = suite.rows(run);
+                progress.printf("# bench: %s: %d rows in %.1f s%n", suite.name(), made.size(), (System.nanoTime() - start) / 1e9);
                 if (made.isEmpty()) {
                     throw new IllegalStateException("the benchmark produced no rows");
                 }
