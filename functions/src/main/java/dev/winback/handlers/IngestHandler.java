@@ -36,9 +36,10 @@ public final class IngestHandler implements RequestHandler<KinesisEvent, Streams
         return PowertoolsLogging.withLogging(context, () -> {
             IngestReport report = ingest.ingest(KinesisRecords.of(event));
             metrics.record(report);
-            // WARN when something needs a look, so that LOG_LEVEL=WARN (the template's) still shows it.
-            boolean notable = !report.failedSequenceNumbers().isEmpty() || report.quarantined() > 0;
-            LOG.atLevel(notable ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO).log(
+            // WARN when records failed (they come back), so that LOG_LEVEL=WARN (the template's) still shows
+            // it; quarantined records have their own queue and metric.
+            boolean failed = !report.failedSequenceNumbers().isEmpty();
+            LOG.atLevel(failed ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO).log(
                     "batch received={} applied={} duplicates={} quarantined={} writes={} failed={}",
                     report.received(), report.applied(), report.duplicates(), report.quarantined(), report.writes(),
                     report.failedSequenceNumbers().size());

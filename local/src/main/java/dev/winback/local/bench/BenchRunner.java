@@ -89,7 +89,9 @@ public final class BenchRunner {
         }
         group.params().forEach(builder::param);
         if (settings.quick()) {
-            group.quickParams().forEach(builder::param);
+            // Population sizes shrink with the settings (the tests' smoke run), other values stay.
+            group.quickParams().forEach((name, value) -> builder.param(name,
+                    value.matches("\\d+") ? String.valueOf(settings.pick(Integer.MAX_VALUE, Integer.parseInt(value))) : value));
         }
         return builder;
     }

@@ -25,7 +25,7 @@ final class GenerateRows {
     static List<BenchRow> rows(BenchRun run) throws IOException {
         int users = run.settings().pick(10_000, 2_000);
         long events = run.settings().pick(1_000_000, 100_000);
-        int repeats = run.settings().pick(3, 1);
+        int repeats = run.settings().repeats(3, 1);
         Path file = Files.createTempFile("winback-bench-generate", ".jsonl");
         try {
             double generate = Double.MAX_VALUE;

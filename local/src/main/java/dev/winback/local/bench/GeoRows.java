@@ -33,8 +33,9 @@ final class GeoRows {
     }
 
     static List<BenchRow> rows(BenchRun run) throws InterruptedException {
-        int users = run.settings().pick(GeoCampaignBenchmark.USERS, 100_000);
-        Statistics plan = run.jmh(GeoCampaignBenchmark.class, "plan").getPrimaryResult().getStatistics();
+        org.openjdk.jmh.results.RunResult planResult = run.jmh(GeoCampaignBenchmark.class, "plan");
+        int users = Integer.parseInt(planResult.getParams().getParam("users")); // the population JMH ran
+        Statistics plan = planResult.getPrimaryResult().getStatistics();
         Statistics ours = run.jmh(GeoCampaignBenchmark.class, "kmeans").getPrimaryResult().getStatistics();
         Statistics theirs = run.jmh(GeoCampaignBenchmark.class, "commonsMathKMeans").getPrimaryResult().getStatistics();
 

@@ -27,7 +27,7 @@ final class SimulatorRows {
         Files.write(trace, new SyntheticTrace(11, Instant.parse("2026-11-20T00:00:00Z")).sessions(run.settings().pick(2000, 300), 3));
         double bestDecisions = 0;
         double bestEvents = 0;
-        int runs = run.settings().pick(4, 2);
+        int runs = run.settings().repeats(4, 2);
         for (int i = 0; i < runs; i++) {
             long start = System.nanoTime();
             Simulation.Outcome outcome = new Simulation(policy, 100, Clock.systemUTC()).run(trace, dir.resolve("out"));
