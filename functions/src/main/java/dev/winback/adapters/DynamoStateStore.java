@@ -20,8 +20,11 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
  * Subject state in one DynamoDB table: {@code pk} (S), {@code ver} (N, optimistic lock), {@code hw}
- * (S, high-water sequence number), {@code st} (B, CBOR state), {@code tags} (SS, segment tags).
- * Reads are strongly consistent so the conditional write rarely conflicts.
+ * (S, high-water sequence number), {@code st} (B, CBOR state), {@code tags} (SS, segment tags), and
+ * {@code tc} (N, 1) on a write that changed the tags only: the table's stream reaches
+ * SegmentChangesFunction through a filter on it, so the other writes invoke nothing. A batch's read
+ * ({@link #loadRecent}) is eventually consistent, half the read units: the conditional write catches a
+ * stale read, and the reread after a conflict ({@link #load}) is strongly consistent.
  */
 public final class DynamoStateStore implements StateStore {
 
@@ -33,6 +36,8 @@ public final class DynamoStateStore implements StateStore {
     /** The dormant-cohort index key (dormant-from day + shard), and what the index projects beside it. */
     static final String COHORT = "cohort";
     static final String CONTACT = "contact";
+    /** Present (= 1) only on a write whose tags differ from the item it replaced: the stream filter's key. */
+    public static final String TAGS_CHANGED = "tc";
 
     private static final int MAX_KEYS_PER_BATCH_GET = 100;
     private static final int MAX_UNPROCESSED_ROUNDS = 5;
@@ -47,13 +52,22 @@ public final class DynamoStateStore implements StateStore {
 
     @Override
     public Map<String, StoredState> load(Collection<String> keys) {
+        return load(keys, true);
+    }
+
+    @Override
+    public Map<String, StoredState> loadRecent(Collection<String> keys) {
+        return load(keys, false);
+    }
+
+    private Map<String, StoredState> load(Collection<String> keys, boolean consistent) {
         Map<String, StoredState> found = new HashMap<>();
         List<String> all = new ArrayList<>(new HashSet<>(keys));
         for (int from = 0; from < all.size(); from += MAX_KEYS_PER_BATCH_GET) {
             List<Map<String, AttributeValue>> chunk = all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_BATCH_GET))
                     .stream().map(key -> Map.of(PK, AttributeValue.fromS(key))).toList();
             Map<String, KeysAndAttributes> request =
-                    Map.of(table, KeysAndAttributes.builder().keys(chunk).consistentRead(true).build());
+                    Map.of(table, KeysAndAttributes.builder().keys(chunk).consistentRead(consistent).build());
             for (int round = 0; !request.isEmpty(); round++) {
                 if (round == MAX_UNPROCESSED_ROUNDS) {
                     throw new StoreUnavailableException("DynamoDB left keys unprocessed after " + round + " rounds", null);
@@ -78,6 +92,16 @@ public final class DynamoStateStore implements StateStore {
 
     @Override
     public SaveOutcome save(StoredState next, long expectedVersion) {
+        return put(next, expectedVersion, false);
+    }
+
+    @Override
+    public SaveOutcome replace(StoredState current, StoredState next) {
+        java.util.Set<String> before = current == null ? java.util.Set.of() : current.tags();
+        return put(next, current == null ? 0 : current.version(), !before.equals(next.tags()));
+    }
+
+    private SaveOutcome put(StoredState next, long expectedVersion, boolean tagsChanged) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(PK, AttributeValue.fromS(next.key()));
         item.put(VERSION, AttributeValue.fromN(Long.toString(next.version())));
@@ -91,6 +115,9 @@ public final class DynamoStateStore implements StateStore {
             Map<String, AttributeValue> contact = new HashMap<>();
             next.cohort().contact().forEach((k, v) -> contact.put(k, AttributeValue.fromS(v)));
             item.put(CONTACT, AttributeValue.fromM(contact));
+        }
+        if (tagsChanged) {
+            item.put(TAGS_CHANGED, AttributeValue.fromN("1"));
         }
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
         if (expectedVersion == 0) {

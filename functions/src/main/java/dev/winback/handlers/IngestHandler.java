@@ -36,7 +36,11 @@ public final class IngestHandler implements RequestHandler<KinesisEvent, Streams
         return PowertoolsLogging.withLogging(context, () -> {
             IngestReport report = ingest.ingest(KinesisRecords.of(event));
             metrics.record(report);
-            LOG.info("batch received={} applied={} duplicates={} quarantined={} writes={} failed={}",
+            // WARN when records failed (they come back), so that LOG_LEVEL=WARN (the template's) still shows
+            // it; quarantined records have their own queue and metric.
+            boolean failed = !report.failedSequenceNumbers().isEmpty();
+            LOG.atLevel(failed ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO).log(
+                    "batch received={} applied={} duplicates={} quarantined={} writes={} failed={}",
                     report.received(), report.applied(), report.duplicates(), report.quarantined(), report.writes(),
                     report.failedSequenceNumbers().size());
             return KinesisRecords.response(report);

@@ -95,11 +95,136 @@ class SegmentChangesTest {
                 + " " + m.get("tag").asText()).containsExactlyInAnyOrderElementsOf(expected);
     }
 
+    /**
+     * The mapping's filter (template.yaml) on the stream DynamoDB Local keeps: it lets through exactly
+     * the writes whose tags changed — the ones DynamoStateStore marks — and publishing only those
+     * publishes every change. Each record of the sample batch is its own ingest batch, so most writes
+     * (later page views, cart changes, zone and merchant reports) change no tags.
+     */
+    @Test
+    void theTemplatesStreamFilterPassesExactlyTheWritesThatChangedTags() throws Exception {
+        String table = Fixtures.stateTable(dynamo);
+        dynamo.updateTable(b -> b.tableName(table).streamSpecification(StreamSpecification.builder()
+                .streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()));
+        IngestHandler ingest = new IngestHandler(new StreamIngest(PolicyLoader.defaults(), new DynamoStateStore(dynamo, table),
+                new SqsQuarantine(sqs, Fixtures.queue(sqs, "quarantine")), Clock.systemUTC(), 16), IngestMetrics.none());
+        for (var record : Fixtures.kinesisEvent("kinesis-batch.json").getRecords()) {
+            com.amazonaws.services.lambda.runtime.events.KinesisEvent one = new com.amazonaws.services.lambda.runtime.events.KinesisEvent();
+            one.setRecords(List.of(record));
+            assertThat(ingest.handleRequest(one, null).getBatchItemFailures()).isEmpty();
+        }
+        JsonNode template = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(RepoRoot.get().resolve("template.yaml").toFile());
+        JsonNode filters = template.at("/Resources/SegmentChangesFunction/Properties/Events/StateChanges/Properties/FilterCriteria/Filters");
+        assertThat(filters).hasSize(1);
+        JsonNode pattern = JSON.readTree(filters.get(0).path("Pattern").asText());
+
+        List<Record> raw = rawStreamOf(table);
+        List<DynamodbEvent.DynamodbStreamRecord> passed = new ArrayList<>();
+        int changed = 0;
+        for (Record record : raw) {
+            DynamodbEvent.DynamodbStreamRecord lambda = lambdaRecord(record);
+            String key = record.dynamodb().keys().get("pk").s();
+            boolean changesTags = !SegmentFeed.changes(new SegmentFeed.TagsWritten(record.dynamodb().sequenceNumber(),
+                    key.startsWith("user#") ? key.substring(5) : null, tags(record.dynamodb().oldImage()),
+                    tags(record.dynamodb().newImage()), record.dynamodb().approximateCreationDateTime())).isEmpty();
+            boolean matches = matches(pattern, streamJson(record));
+            assertThat(matches).as("filter on %s (%s)", record.dynamodb().keys().get("pk").s(), record.eventNameAsString())
+                    .isEqualTo(changesTags);
+            if (matches) {
+                passed.add(lambda);
+            }
+            changed += changesTags ? 1 : 0;
+        }
+        assertThat(changed).as("writes that changed tags").isPositive();
+        assertThat(raw.size() - changed).as("writes that did not").isGreaterThan(changed);
+
+        DynamodbEvent filtered = new DynamodbEvent();
+        filtered.setRecords(passed);
+        assertThat(handler.handleRequest(filtered, null).getBatchItemFailures()).isEmpty();
+        List<String> expected = new ArrayList<>();
+        Fixtures.all(dynamo, table).forEach((key, item) -> {
+            if (key.startsWith("user#")) {
+                new TreeSet<>(Fixtures.user(dynamo, table, key.substring(5)).tags)
+                        .forEach(tag -> expected.add(key.substring(5) + " entered " + tag));
+            }
+        });
+        List<String> got = received(expected.size()).stream().map(m -> m.get("userId").asText() + " "
+                + m.get("change").asText() + " " + m.get("tag").asText()).toList();
+        // Every tag a user holds now was entered through a passed write (and nothing else was published
+        // except what the passed writes changed, e.g. a tag entered and later left).
+        assertThat(got).containsAll(expected);
+    }
+
+    /**
+     * Lambda event filtering as far as the template's patterns use it: an object matches field by field;
+     * an array lists the accepted values of a primitive, {@code {"exists": true}} accepting any.
+     */
+    private static boolean matches(JsonNode pattern, JsonNode value) {
+        if (pattern.isObject()) {
+            for (var field : pattern.properties()) {
+                if (!matches(field.getValue(), value == null ? null : value.get(field.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (value == null || value.isContainerNode()) {
+            return false;
+        }
+        for (JsonNode accepted : pattern) {
+            if (accepted.isObject() ? accepted.path("exists").asBoolean(false) : accepted.asText().equals(value.asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static java.util.Set<String> tags(Map<String, AttributeValue> image) {
+        AttributeValue tags = image == null ? null : image.get("tags");
+        return tags == null || !tags.hasSs() ? null : java.util.Set.copyOf(tags.ss());
+    }
+
+    /** A stream record in the JSON shape Lambda's filters see ({@code dynamodb.NewImage.<name>.<type>}). */
+    private static JsonNode streamJson(Record record) {
+        var root = JSON.createObjectNode();
+        var dynamodb = root.putObject("dynamodb");
+        root.put("eventName", record.eventNameAsString());
+        for (var image : Map.of("Keys", record.dynamodb().keys(), "NewImage", record.dynamodb().newImage(),
+                "OldImage", record.dynamodb().oldImage()).entrySet()) {
+            if (image.getValue() == null || image.getValue().isEmpty()) {
+                continue;
+            }
+            var node = dynamodb.putObject(image.getKey());
+            image.getValue().forEach((name, v) -> {
+                var typed = node.putObject(name);
+                if (v.s() != null) {
+                    typed.put("S", v.s());
+                } else if (v.n() != null) {
+                    typed.put("N", v.n());
+                } else if (v.hasSs()) {
+                    v.ss().forEach(typed.putArray("SS")::add);
+                } else if (v.b() != null) {
+                    typed.put("B", java.util.Base64.getEncoder().encodeToString(v.b().asByteArray()));
+                } else if (v.hasM()) {
+                    typed.putObject("M");
+                }
+            });
+        }
+        return root;
+    }
+
     /** Everything in the table's stream so far, as Lambda's event source mapping would hand it over. */
     private static DynamodbEvent streamOf(String table) {
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(rawStreamOf(table).stream().map(SegmentChangesTest::lambdaRecord).toList());
+        return event;
+    }
+
+    private static List<Record> rawStreamOf(String table) {
         DynamoDbClient dynamo = DynamoDbLocal.client();
         String streamArn = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
-        List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
+        List<Record> records = new ArrayList<>();
         try (DynamoDbStreamsClient streams = DynamoDbLocal.configure(DynamoDbStreamsClient.builder()).build()) {
             for (var shard : streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
                 String iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
@@ -107,14 +232,12 @@ class SegmentChangesTest {
                 for (int page = 0; iterator != null && page < 20; page++) {
                     String current = iterator;
                     var batch = streams.getRecords(b -> b.shardIterator(current));
-                    batch.records().forEach(r -> records.add(lambdaRecord(r)));
+                    records.addAll(batch.records());
                     iterator = batch.records().isEmpty() ? null : batch.nextShardIterator();
                 }
             }
         }
-        DynamodbEvent event = new DynamodbEvent();
-        event.setRecords(records);
-        return event;
+        return records;
     }
 
     private static DynamodbEvent.DynamodbStreamRecord lambdaRecord(Record record) {

@@ -15,6 +15,26 @@ public interface StateStore {
     /** Writes {@code next} if the stored version is still {@code expectedVersion} (0 = must not exist). */
     SaveOutcome save(StoredState next, long expectedVersion);
 
+    /**
+     * The read a batch starts from: it may miss a write of the last moment (an eventually consistent
+     * read, half the price, where the store offers one). That is safe for callers whose writes are
+     * conditional on the version read ({@link #save}, {@link #replace}): a stale read ends in
+     * {@link SaveOutcome#CONFLICT}, and the caller rereads with {@link #load}, which is always current.
+     */
+    default Map<String, StoredState> loadRecent(Collection<String> keys) {
+        return load(keys);
+    }
+
+    /**
+     * Writes {@code next} in place of {@code current} (null: {@code next} is new) if nobody wrote in
+     * between — {@link #save} with {@code current}'s version. A store whose change stream feeds segment
+     * changes marks the writes whose tags differ from {@code current}'s, so that the stream's consumer
+     * is invoked for those writes only.
+     */
+    default SaveOutcome replace(StoredState current, StoredState next) {
+        return save(next, current == null ? 0 : current.version());
+    }
+
     enum SaveOutcome {
         SAVED,
         /** Someone else wrote first: reload and apply again. */

@@ -94,7 +94,9 @@ public final class StreamIngest {
 
         List<SubjectResult> results;
         try {
-            Map<String, StoredState> stored = bySubject.isEmpty() ? Map.of() : store.load(bySubject.keySet());
+            // Possibly a moment stale (StateStore.loadRecent): every save below is conditional on the
+            // version read, and a conflict rereads with the current load.
+            Map<String, StoredState> stored = bySubject.isEmpty() ? Map.of() : store.loadRecent(bySubject.keySet());
             results = applyAll(bySubject, stored);
         } catch (StoreUnavailableException e) {
             results = bySubject.values().stream().map(SubjectResult::failed).toList();
@@ -213,7 +215,7 @@ public final class StreamIngest {
             }
             StateStore.SaveOutcome outcome;
             try {
-                outcome = store.save(applied.next, current == null ? 0 : current.version());
+                outcome = store.replace(current, applied.next);
             } catch (StoreUnavailableException e) {
                 outcome = StateStore.SaveOutcome.UNAVAILABLE;
             }

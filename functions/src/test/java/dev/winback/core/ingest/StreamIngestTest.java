@@ -579,6 +579,43 @@ class StreamIngestTest {
             assertEquals(T0.plusSeconds(1), u9.registeredAt);
         }
 
+        /**
+         * The batch read may be eventually consistent (StateStore.loadRecent): here it misses the last
+         * batch's write entirely. The conditional save catches it, the current reread follows, and the
+         * user ends exactly as after a run with current reads.
+         */
+        @Test
+        void aStaleBatchReadEndsInAConflictAndTheCurrentRereadWins() {
+            run(List.of(rec(1, cartAdd("u1", "sku-1", "10.00", 1)), rec(2, login("u1"))));
+            InMemoryStateStore before = store.copy();
+            run(List.of(rec(3, cartAdd("u1", "sku-2", "4.00", 1))));
+            List<String> rereads = new ArrayList<>();
+            ForwardingStore stale = new ForwardingStore(store) {
+                @Override
+                public Map<String, StoredState> loadRecent(Collection<String> keys) {
+                    return before.load(keys); // a replica that has not seen seq 3's write yet
+                }
+
+                @Override
+                public Map<String, StoredState> load(Collection<String> keys) {
+                    rereads.addAll(keys);
+                    return super.load(keys);
+                }
+            };
+
+            IngestReport report = ingest(stale).ingest(List.of(rec(4, cartAdd("u1", "sku-1", "10.00", 2))));
+
+            assertEquals(1, report.conflicts(), "the save on the stale version is refused");
+            assertEquals(List.of("user#u1"), rereads, "then the user is read again, current");
+            assertEquals(1, report.writes());
+            StoredState stored = store.all().get("user#u1");
+            assertEquals(3, stored.version());
+            assertEquals("4", stored.highWater());
+            UserState u1 = user("u1");
+            assertEquals(0, new BigDecimal("34.00").compareTo(u1.cartValue()), "seq 3 and seq 4 both count, once");
+            assertTrue(u1.hasSeen("ev-3") && u1.hasSeen("ev-4"));
+        }
+
         @Test
         void endlessConflictsGiveUpAndReportTheRecordsAsFailed() {
             ForwardingStore alwaysConflicting = new ForwardingStore(store) {

@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -56,6 +57,10 @@ public class GeoCampaignBenchmark {
     public static final Site DEPOT = new Site("site-benxi", "辽宁吉和源本溪溪湖中心基地", 41.33, 123.76);
     public static final Instant NOW = Instant.parse("2026-10-23T02:00:00Z");
 
+    /** Directory users; {@code winback bench --quick} runs a tenth. */
+    @Param("1000000")
+    public int users;
+
     private List<DirectoryEntry> directory;
     private Campaign campaign;
     private FeatureMatrix matrix;
@@ -64,7 +69,7 @@ public class GeoCampaignBenchmark {
 
     @Setup(Level.Trial)
     public void directory() {
-        directory = directory(USERS, 7);
+        directory = directory(users, 7);
         campaign = campaign();
         matrix = CampaignFeatures.of(campaign, new Preselection(campaign).select(directory));
         points = points(matrix);

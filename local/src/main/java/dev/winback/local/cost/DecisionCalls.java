@@ -56,7 +56,7 @@ public final class DecisionCalls {
         STATS_QUERY, REWARD_PIN, STATS_SEND_CLAIM, STATS_ADD_SEND,
         COUPON_ISSUE, WALLET_CHECK, WALLET_PUBLISH, WALLET_MARK,
         SEND_CLAIM,
-        NOTIFY_PUSH, NOTIFY_SMS, NOTIFY_EMAIL, NOTIFY_WECOM, NOTIFY_INBOX, NOTIFY_AD_AUDIENCE,
+        NOTIFY_PUSH, NOTIFY_SMS, NOTIFY_EMAIL, NOTIFY_WECOM, NOTIFY_WECHAT, NOTIFY_CALL, NOTIFY_INBOX, NOTIFY_AD_AUDIENCE,
         TIMER_ARM, REMINDER_DEFER, MAILBOX_READ;
 
         /** The send call for a channel name as decisions record it. */
@@ -66,6 +66,8 @@ public final class DecisionCalls {
                 case "sms" -> NOTIFY_SMS;
                 case "email" -> NOTIFY_EMAIL;
                 case "wecom" -> NOTIFY_WECOM;
+                case "wechat" -> NOTIFY_WECHAT;
+                case "call" -> NOTIFY_CALL;
                 case "inbox" -> NOTIFY_INBOX;
                 case "ad_audience" -> NOTIFY_AD_AUDIENCE;
                 default -> throw new IllegalArgumentException("no send call for channel '" + channel + "'");

@@ -23,8 +23,14 @@ import java.util.Map;
 public record Deployment(Map<String, Function> functions, int alarms, int kmsKeys, int topics, int queues,
                          int tables, String streamMode, int logRetentionDays) {
 
-    public record Function(String name, int memoryMb, String architecture, boolean tracing,
+    /** @param logLevel the function's {@code LOG_LEVEL} (its own log lines; Lambda's platform lines come regardless) */
+    public record Function(String name, int memoryMb, String architecture, boolean tracing, String logLevel,
                            List<EventSource> events) {
+
+        /** Whether the function writes its INFO lines (one per invocation for most handlers). */
+        public boolean logsInfo() {
+            return List.of("INFO", "DEBUG", "TRACE", "ALL").contains(logLevel.toUpperCase(java.util.Locale.ROOT));
+        }
 
         public double memoryGb() {
             return memoryMb / 1024.0;
@@ -36,8 +42,15 @@ public record Deployment(Map<String, Function> functions, int alarms, int kmsKey
         }
     }
 
-    /** @param source the logical id of the stream, queue or table the mapping reads */
-    public record EventSource(String type, String source, int batchSize, int windowSeconds) {
+    /**
+     * @param source  the logical id of the stream, queue or table the mapping reads
+     * @param filters the mapping's filter patterns (Lambda event filtering); empty = every record
+     */
+    public record EventSource(String type, String source, int batchSize, int windowSeconds, List<String> filters) {
+
+        public boolean filtered() {
+            return !filters.isEmpty();
+        }
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -83,15 +96,21 @@ public record Deployment(Map<String, Function> functions, int alarms, int kmsKey
                 : globals.path("Architectures");
         String architecture = architectures.isArray() && !architectures.isEmpty() ? architectures.get(0).asText() : "x86_64";
         String tracing = properties.path("Tracing").asText(globals.path("Tracing").asText("PassThrough"));
+        // log4j2.xml: the dev.winback loggers log at ${LOG_LEVEL}, INFO when it is not set.
+        String logLevel = properties.at("/Environment/Variables/LOG_LEVEL")
+                .asText(globals.at("/Environment/Variables/LOG_LEVEL").asText("INFO"));
         List<EventSource> events = new ArrayList<>();
         for (Map.Entry<String, JsonNode> event : properties.path("Events").properties()) {
             String type = event.getValue().path("Type").asText();
             JsonNode p = event.getValue().path("Properties");
             String source = p.has("Stream") ? p.get("Stream").asText() : p.path("Queue").asText("");
+            List<String> filters = new ArrayList<>();
+            p.at("/FilterCriteria/Filters").forEach(filter -> filters.add(filter.path("Pattern").asText()));
             events.add(new EventSource(type, source.replace(".Arn", "").replace(".StreamArn", ""),
-                    p.path("BatchSize").asInt(defaultBatchSize(type)), p.path("MaximumBatchingWindowInSeconds").asInt(0)));
+                    p.path("BatchSize").asInt(defaultBatchSize(type)), p.path("MaximumBatchingWindowInSeconds").asInt(0),
+                    List.copyOf(filters)));
         }
-        return new Function(name, memory, architecture, "Active".equals(tracing), List.copyOf(events));
+        return new Function(name, memory, architecture, "Active".equals(tracing), logLevel, List.copyOf(events));
     }
 
     /** Lambda's defaults when the template leaves BatchSize out. */

@@ -34,8 +34,8 @@ import java.util.Set;
  * The ingest path of a trace, request by request: the trace cut into the batches the Kinesis
  * mapping would form (shards, batch size and window from the template), each handed to the real
  * {@link IngestHandler} on the in-memory store behind counting decorators, on a clock set to when
- * the batch would be invoked. Counted: BatchGetItem requests and read units (strongly consistent,
- * by the sizes of the items found), conditional PutItems and write units (by the size of each item
+ * the batch would be invoked. Counted: BatchGetItem requests and read units (eventually consistent,
+ * by the sizes of the items found; a conflict's reread strongly), conditional PutItems and write units (by the size of each item
  * written), DormantCohort index writes, state-stream records, quarantine batches, and the timers the
  * batches arm (SQS message timers in batches of 10, Scheduler schedules — a re-armed schedule
  * replaces the pending one, so it fires once).
@@ -56,7 +56,7 @@ public final class IngestReplay {
 
     /** What the ingest path did, beside the priced lines. */
     public record Result(long records, long bytes, long invocations, double recordsPerBatch, int maxBatch,
-                         long subjectsWritten, long stateWrites, long writeUnits, long readUnits, long indexWrites,
+                         long subjectsWritten, long stateWrites, long writeUnits, double readUnits, long indexWrites,
                          long segmentChanges, long quarantined, long shortTimers, long longTimerFires,
                          long timerBatchRequests, double measuredMs, double billedMs, double userItemBytes,
                          long stateBytes, long indexBytes, int stateItems, List<Instant> timerDueTimes,
@@ -110,12 +110,17 @@ public final class IngestReplay {
         double snsMs = prices.assumption("latencyMs.sns");
         double smallCpuMs = prices.assumption("cpuMs.smallHandler");
         Deployment.Function segmentsFunction = deployment.function("SegmentChangesFunction");
+        // With the template's filter (DynamoStateStore marks writes that changed tags), only batches
+        // that changed someone's tags invoke SegmentChangesFunction; without it, every batch that wrote.
+        boolean segmentsFiltered = segmentsFunction.eventsOfType("DynamoDB").stream()
+                .anyMatch(Deployment.EventSource::filtered);
 
         long[] totals = new long[4]; // records, bytes, invocations, max batch
         double[] time = new double[2]; // measured ms, billed ms
         long[] kinesis = new long[2]; // 1 KB-rounded bytes in, PUT payload units
-        long[] segments = new long[4]; // invocations, publish batches, changes, billed ms
+        long[] segments = new long[5]; // invocations, publish batches, changes, billed ms, batches that wrote
         List<Instant> invokedAt = new ArrayList<>();
+        List<Instant> segmentsInvokedAt = new ArrayList<>();
         long[] sequence = {49_000_000_000_000_000L};
 
         KinesisBatcher<StreamTrace.Record> batcher = new KinesisBatcher<>(shards, mapping.batchSize(),
@@ -140,8 +145,12 @@ public final class IngestReplay {
             invokedAt.add(batch.invokedAt());
             IngestReport report = reports.getLast();
             if (report.writes() > 0) {
+                segments[4]++; // the stream records the trigger reads (free), filtered or not
+            }
+            if (segmentsFiltered ? !report.segmentChanges().isEmpty() : report.writes() > 0) {
                 // SegmentChangesFunction: the batch's writes reach it through the table's stream, together.
                 long publishes = ceilDiv(report.segmentChanges().size(), 10);
+                segmentsInvokedAt.add(batch.invokedAt());
                 segments[0]++;
                 segments[1] += publishes;
                 segments[2] += report.segmentChanges().size();
@@ -178,20 +187,20 @@ public final class IngestReplay {
         usage.add(Path.INGEST, kinesisService, "data in (records rounded up to 1 KB)", "kinesis.onDemand.dataInGB", kinesis[0] / gb);
         usage.add(Path.INGEST, kinesisService, "data out to IngestFunction", "kinesis.onDemand.dataOutGB", totals[1] / gb);
         lambda(usage, "IngestFunction", function, totals[2], time[1], invokedAt, 1, true);
-        usage.add(Path.INGEST, "DynamoDB state table", "BatchGetItem read units (strongly consistent)",
+        usage.add(Path.INGEST, "DynamoDB state table", "BatchGetItem read units (eventually consistent; rereads after a conflict strongly)",
                 "dynamodb.onDemand.readRequestUnits", store.readUnits);
         usage.add(Path.INGEST, "DynamoDB state table", "conditional PutItem write units",
                 "dynamodb.onDemand.writeRequestUnits", store.writeUnits);
         usage.add(Path.INGEST, "DynamoDB state table", "DormantCohort index write units",
                 "dynamodb.onDemand.writeRequestUnits", store.indexWriteUnits);
         usage.add(Path.INGEST, "DynamoDB state table", "stream reads by SegmentChangesFunction",
-                "dynamodb.streamReadsByLambda", segments[0]);
+                "dynamodb.streamReadsByLambda", segments[4]);
         usage.add(Path.INGEST, "SQS", "quarantine SendMessageBatch", "sqs.standard.requests", quarantine.requests);
-        lambda(usage, "SegmentChangesFunction", segmentsFunction, segments[0], segments[3], invokedAt, 1, false);
+        lambda(usage, "SegmentChangesFunction", segmentsFunction, segments[0], segments[3], segmentsInvokedAt, 1, false);
         usage.add(Path.INGEST, "SNS", "segment changes PublishBatch", "sns.publishes", segments[1]);
 
         return new Result(totals[0], totals[1], totals[2], totals[2] == 0 ? 0 : (double) totals[0] / totals[2],
-                (int) totals[3], store.puts, writes, store.writeUnits, (long) store.readUnits, store.indexWriteUnits,
+                (int) totals[3], store.puts, writes, store.writeUnits, store.readUnits, store.indexWriteUnits,
                 segments[2], quarantined, shortTimers.messages, longTimers.fires(), shortTimers.requests,
                 time[0], time[1], users == 0 ? 0 : (double) userBytes / users, stateBytes, indexBytes, items.size(),
                 timerDueTimes(shortTimers, longTimers), span[0] == null ? Instant.EPOCH : span[0],
@@ -200,7 +209,7 @@ public final class IngestReplay {
 
     /**
      * A function's invocations, GB-seconds, logs and X-Ray traces on the ingest path. SegmentChanges
-     * invocations follow the ingest batches in time, so they share their timestamps.
+     * invocations follow the ingest batches that invoke them, so they take their timestamps.
      */
     private void lambda(Usage usage, String name, Deployment.Function function, long invocations, double billedMs,
                         List<Instant> at, int lines, boolean emf) {
@@ -208,8 +217,7 @@ public final class IngestReplay {
         usage.add(Path.INGEST, "Lambda " + name, "GB-seconds (" + function.memoryMb() + " MB, " + function.architecture() + ")",
                 gbSecondKey(function), billedMs / 1000 * function.memoryGb());
         LambdaExtras.logsAndTraces(usage, Path.INGEST, name, function, deployment.logRetentionDays(), prices,
-                invocations, lines, emf,
-                name.equals("IngestFunction") ? at : at.subList(0, Math.min(at.size(), (int) invocations)));
+                invocations, lines, emf, at);
     }
 
     static String gbSecondKey(Deployment.Function function) {
@@ -281,13 +289,24 @@ public final class IngestReplay {
             this.delegate = delegate;
         }
 
+        /** A conflict's reread: strongly consistent, as DynamoStateStore.load. */
         @Override
         public Map<String, StoredState> load(Collection<String> keys) {
+            return counted(keys, true);
+        }
+
+        /** A batch's read: eventually consistent, as DynamoStateStore.loadRecent. */
+        @Override
+        public Map<String, StoredState> loadRecent(Collection<String> keys) {
+            return counted(keys, false);
+        }
+
+        private Map<String, StoredState> counted(Collection<String> keys, boolean consistent) {
             Map<String, StoredState> found = delegate.load(keys);
             loadRequests += ceilDiv(Set.copyOf(keys).size(), 100);
             for (String key : Set.copyOf(keys)) {
                 StoredState item = found.get(key);
-                readUnits += DynamoUnits.readUnits(item == null ? 0 : DynamoUnits.stateItemBytes(item), true);
+                readUnits += DynamoUnits.readUnits(item == null ? 0 : DynamoUnits.stateItemBytes(item), consistent);
             }
             return found;
         }

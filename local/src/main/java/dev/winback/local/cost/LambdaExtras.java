@@ -17,14 +17,15 @@ final class LambdaExtras {
 
     /**
      * @param retentionDays how long the log groups keep what they ingest (the template's LogRetentionDays)
-     * @param lines the function's own log lines per invocation
+     * @param lines the function's own INFO log lines per invocation (none are written at LOG_LEVEL WARN)
      * @param emf   whether each invocation writes an EMF metrics document
      * @param at    when the invocations happened (for the per-second sampling)
      */
     static void logsAndTraces(Usage usage, Usage.Path path, String name, Deployment.Function function,
                               int retentionDays, PriceTable prices, long invocations, double lines, boolean emf,
                               List<Instant> at) {
-        double bytes = invocations * (prices.assumption("logBytes.platform") + lines * prices.assumption("logBytes.line")
+        double ownLines = function.logsInfo() ? lines : 0; // the lines counted here are INFO lines
+        double bytes = invocations * (prices.assumption("logBytes.platform") + ownLines * prices.assumption("logBytes.line")
                 + (emf ? prices.assumption("logBytes.emf") : 0));
         double gb = bytes / (1024.0 * 1024 * 1024);
         usage.add(path, "CloudWatch Logs", "ingested by " + name, "cloudwatch.logsIngestedGB", gb);

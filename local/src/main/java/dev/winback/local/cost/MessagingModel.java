@@ -178,6 +178,8 @@ public final class MessagingModel {
         usage.add(Path.MESSAGING, "SNS", "SMS (Publish)", "sns.publishes", calls.get(Call.NOTIFY_SMS));
         usage.add(Path.MESSAGING, "SNS", "ad audience (Publish)", "sns.publishes", calls.get(Call.NOTIFY_AD_AUDIENCE));
         usage.add(Path.MESSAGING, "SES", "reminder emails", "ses.emails", calls.get(Call.NOTIFY_EMAIL));
+        // D5: a phone call is a task on the call queue (SqsCallTasks); WeChat is an HTTPS call outside AWS.
+        usage.add(Path.MESSAGING, "SQS", "phone-call tasks (SendMessage)", "sqs.standard.requests", calls.get(Call.NOTIFY_CALL));
         long rearmed = calls.get(Call.TIMER_ARM) + calls.get(Call.REMINDER_DEFER);
         usage.add(Path.MESSAGING, "EventBridge Scheduler", "journey steps and deferrals fired", "scheduler.invocations", rearmed);
         usage.add(Path.MESSAGING, "SQS", "their SendMessage, ReceiveMessage, DeleteMessage", "sqs.standard.requests",
@@ -265,7 +267,8 @@ public final class MessagingModel {
                 case RESERVE_GRANTED, UNRESERVE -> 2 * dynamo;
                 case WALLET_PUBLISH, NOTIFY_PUSH, NOTIFY_SMS, NOTIFY_AD_AUDIENCE -> sns;
                 case NOTIFY_EMAIL -> ses;
-                case NOTIFY_WECOM -> 2 * sns; // an HTTPS call to WeCom, outside AWS
+                case NOTIFY_WECOM, NOTIFY_WECHAT -> 2 * sns; // an HTTPS call to WeCom or WeChat, outside AWS
+                case NOTIFY_CALL -> prices.assumption("latencyMs.sqs");
                 case TIMER_ARM, REMINDER_DEFER -> scheduler;
                 case MAILBOX_READ -> 0; // cached between reminders
                 default -> dynamo;

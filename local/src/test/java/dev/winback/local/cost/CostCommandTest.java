@@ -1,6 +1,7 @@
 package dev.winback.local.cost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,9 +74,21 @@ class CostCommandTest {
         long writes = ingest.get("stateWrites").asLong();
         assertTrue(writes > 0 && writes <= lines, "at most one write per record: " + writes);
         assertTrue(ingest.get("writeUnits").asLong() >= writes, "every write costs at least a unit");
-        assertEquals(writes, ingest.get("readUnits").asLong(), "one strongly consistent read of each written subject");
+        // No write conflicts in a replay, so every read is a batch's eventually consistent one: half a unit.
+        assertEquals(writes / 2.0, ingest.get("readUnits").asDouble(), 1e-9, "one eventually consistent read of each written subject");
         assertEquals(1, ingest.get("batchingWindowSeconds").asInt(), "the template's window");
-        assertTrue(ingest.get("usdPerMillionEvents").asDouble() > ingest.get("usdPerMillionEventsWithoutTraces").asDouble());
+        assertEquals(ingest.get("usdPerMillionEvents").asDouble(), ingest.get("usdPerMillionEventsWithoutTraces").asDouble(),
+                1e-12, "the ingest path's functions do not trace (Tracing: PassThrough)");
+        double segmentInvocations = 0;
+        for (JsonNode line : report.get("lines")) {
+            assertFalse(line.get("path").asText().equals("ingest") && line.get("service").asText().equals("X-Ray"), line.toString());
+            if (line.get("service").asText().equals("Lambda SegmentChangesFunction") && line.get("what").asText().equals("invocations")) {
+                segmentInvocations = line.get("quantity").asDouble();
+            }
+        }
+        // The stream filter: only batches that changed someone's tags invoke SegmentChangesFunction.
+        assertTrue(segmentInvocations > 0 && segmentInvocations <= ingest.get("segmentChanges").asLong()
+                && segmentInvocations < invocations, "SegmentChangesFunction invocations: " + segmentInvocations);
 
         JsonNode messaging = report.get("messaging");
         long decisions = Files.readAllLines(dir.resolve("sim/decisions.jsonl")).size();

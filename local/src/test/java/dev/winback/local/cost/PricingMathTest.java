@@ -1,6 +1,7 @@
 package dev.winback.local.cost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,12 +143,23 @@ class PricingMathTest {
         Deployment.Function ingest = deployment.function("IngestFunction");
         assertEquals(1024, ingest.memoryMb());
         assertEquals("arm64", ingest.architecture());
-        assertTrue(ingest.tracing());
-        assertEquals(new Deployment.EventSource("Kinesis", "BehaviorStream", 500, 1), ingest.eventsOfType("Kinesis").getFirst());
-        assertEquals(new Deployment.EventSource("Kinesis", "BehaviorStream", 100, 5),
+        // Issue #9: the two functions invoked per ingest batch do not trace (X-Ray sampled the first
+        // invocation each second: most of the ingest bill at low traffic) and log at WARN; the others trace.
+        assertFalse(ingest.tracing(), "IngestFunction: Tracing PassThrough");
+        assertFalse(ingest.logsInfo(), "IngestFunction: LOG_LEVEL WARN");
+        Deployment.Function segments = deployment.function("SegmentChangesFunction");
+        assertFalse(segments.tracing(), "SegmentChangesFunction: Tracing PassThrough");
+        assertFalse(segments.logsInfo(), "SegmentChangesFunction: LOG_LEVEL WARN");
+        assertTrue(deployment.function("DeadlineCheckFunction").tracing(), "the Globals' Tracing: Active elsewhere");
+        assertTrue(deployment.function("DeadlineCheckFunction").logsInfo());
+        assertEquals(new Deployment.EventSource("Kinesis", "BehaviorStream", 500, 1, List.of()),
+                ingest.eventsOfType("Kinesis").getFirst());
+        assertEquals(new Deployment.EventSource("Kinesis", "BehaviorStream", 100, 5,
+                        List.of("{\"data\": {\"type\": [\"order_placed\"]}}")),
                 deployment.function("ConversionFunction").eventsOfType("Kinesis").getFirst());
-        assertEquals(new Deployment.EventSource("DynamoDB", "StateTable", 500, 1),
-                deployment.function("SegmentChangesFunction").eventsOfType("DynamoDB").getFirst());
+        assertEquals(new Deployment.EventSource("DynamoDB", "StateTable", 500, 1,
+                        List.of("{\"dynamodb\": {\"NewImage\": {\"tc\": {\"N\": [{\"exists\": true}]}}}}")),
+                segments.eventsOfType("DynamoDB").getFirst(), "only writes that changed tags invoke it");
         assertEquals(4, deployment.streamConsumers(), "ingest, conversions, the directory, site campaigns");
         assertEquals(4, deployment.sqsMappings(), "the timer, shard, reminder and campaign-send queues");
         assertEquals("ON_DEMAND", deployment.streamMode());

@@ -1,0 +1,45 @@
+package dev.winback.local.bench;
+
+import java.util.List;
+
+/**
+ * Every benchmark {@code winback bench} runs, in table order: one line each. To add one, write a class
+ * with a static {@code List<BenchRow> rows(BenchRun run)} (and JMH classes if it needs them) and add a
+ * line here — {@link BenchSuite#of} when it times itself, {@link BenchSuite#jmh} when JMH measures it
+ * (its classes join the shared JMH run, so its ratio's two sides are measured side by side).
+ */
+public final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    public static List<BenchSuite> all() {
+        return List.of(
+                BenchSuite.jmh("ingest", List.of(IngestBenchmark.class), IngestRows::throughput),
+                BenchSuite.jmh("segments", List.of(SegmentBenchmark.class), IngestRows::segments),
+                BenchSuite.jmh("segment-latency", List.of(SegmentLatencyBenchmark.class), IngestRows::latency),
+                BenchSuite.of("writes", IngestRows::writes),
+                BenchSuite.of("item-size", IngestRows::itemSize),
+                BenchSuite.of("simulator", SimulatorRows::rows),
+                BenchSuite.of("generate", GenerateRows::rows),
+                BenchSuite.jmh("kmeans", List.of(GeoCampaignBenchmark.class), GeoRows.GROUP, GeoRows::rows),
+                BenchSuite.of("cost", CostRows::rows),
+                BenchSuite.of("timers", Benchmarks::timers),
+                BenchSuite.of("dormant-index", Benchmarks::dormantIndex));
+    }
+
+    /** Needs SQS (MiniStack): measured by a test of the tests module, not here. */
+    private static List<BenchRow> timers(BenchRun run) {
+        return List.of(BenchRow.referenced("timers", "SQS timer lateness p99, 40 timers due 1-5 s ahead (MiniStack)",
+                "the due time (SQS DelaySeconds: whole seconds)",
+                "./mvnw -B -pl tests test -Dtest=TimerSchedulersTest (published: p99 577-595 ms)", "p99 <= 1 s"));
+    }
+
+    /** Needs DynamoDB Local and its index: measured by a test of the tests module, not here. */
+    private static List<BenchRow> dormantIndex(BenchRun run) {
+        return List.of(BenchRow.referenced("dormant-index", "index items read per dormant user found, 100,000 users",
+                "a table scan: 100 items per user found",
+                "./mvnw -B -pl tests test -Dtest=DormantCohortIndexTest -Dwinback.cohortUsers=100000 (published: 1.00)",
+                "<= 1.2"));
+    }
+}
