@@ -43,6 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " K = 10, against Apache Commons Math (several minutes, up to 6 GB of heap).")
     boolean geo;
 
+    @Option(names = "--cold-start", description = "Only the cold-start benchmark: every function of template.yaml in a"
+            + " fresh JVM on the packaged jar against MiniStack, beside a minimal handler (5 rounds; --quick: 1).")
+    boolean coldStart;
+
     @Spec
     CommandSpec spec;
 
@@ -51,6 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (geo) {
             return GeoBench.run(out, quick);
+        }
+        if (coldStart) {
+            return dev.winback.local.bench.ColdStartBench.run(out, quick ? 1 : 5);
         }
         Policy policy = PolicyLoader.defaults();
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature();
