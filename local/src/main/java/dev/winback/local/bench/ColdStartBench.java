@@ -224,6 +224,13 @@ public final class ColdStartBench {
             if (response == null || child.exitValue() != 0) {
                 throw new IllegalStateException(function.logicalId() + " (" + handler + ") did not answer; its stderr:\n" + stderr);
             }
+            // Every sample is one the function handles in full: a failed record or a class the packaging
+            // dropped (caught and logged somewhere) would make the figure meaningless.
+            if (response.matches(".*\"batchItemFailures\":\\[\\{.*") || stderr.contains("NoClassDefFoundError")
+                    || stderr.contains("ClassNotFoundException")) {
+                throw new IllegalStateException(function.logicalId() + " (" + handler + ") answered " + response
+                        + " on its sample; its stderr:\n" + stderr);
+            }
             Map<String, Long> phases = phases(stderr);
             return new Run((answered - started) / 1e6, phases.get("init_ns") / 1e6, phases.get("prime_ns") / 1e6,
                     phases.get("invoke_ns") / 1e6, aws.proxy.counts());
