@@ -328,22 +328,23 @@ public final class ColdStartBench {
 
     private static void print(PrintWriter out, Map<String, Map<Variant, List<Run>>> results, int rounds, String loadBefore,
                               String loadAfter) {
-        out.printf("%nCold start, JVM start to first response (ms): best [range] of %d; baseline = same event type, SDK clients "
+        out.printf("%nCold start, JVM start to first response (ms): best [-worst] of %d; baseline = same event type, SDK clients "
                 + "and calls, no Winback logic%n", rounds);
         out.printf("Java %s, %d cores, load average %s before, %s after%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
-        out.printf("%-24s %-28s %16s %20s %7s %20s %18s %18s %16s%n", "function", "calls", "baseline", "winback",
-                "ratio", "primed (incl. prime)", "prime", "1st invoke", "1st invoke primed");
+        out.printf("%-23s %-24s %15s %15s %6s %15s %15s %15s %13s %13s %13s%n", "function", "calls", "baseline",
+                "winback", "ratio", "baseline init", "winback init", "primed", "prime", "1st invoke", "primed inv.");
         for (Map.Entry<String, Map<Variant, List<Run>>> function : results.entrySet()) {
             List<Run> baseline = function.getValue().get(Variant.BASELINE);
             List<Run> winback = function.getValue().get(Variant.WINBACK);
             List<Run> primed = function.getValue().get(Variant.PRIMED);
             String calls = winback.get(0).calls().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(","));
-            out.printf(Locale.ROOT, "%-24s %-28s %16s %20s %6.2fx %20s %18s %18s %16s%n", function.getKey(), calls,
+            out.printf(Locale.ROOT, "%-23s %-24s %15s %15s %5.2fx %15s %15s %15s %13s %13s %13s%n", function.getKey(), calls,
                     range(baseline, Run::totalMs), range(winback, Run::totalMs),
-                    best(winback, Run::totalMs) / best(baseline, Run::totalMs), range(primed, Run::totalMs),
-                    range(primed, Run::primeMs), range(winback, Run::invokeMs), range(primed, Run::invokeMs));
+                    best(winback, Run::totalMs) / best(baseline, Run::totalMs), range(baseline, Run::initMs),
+                    range(winback, Run::initMs), range(primed, Run::totalMs), range(primed, Run::primeMs),
+                    range(winback, Run::invokeMs), range(primed, Run::invokeMs));
         }
         out.flush();
     }
@@ -354,6 +355,6 @@ public final class ColdStartBench {
 
     private static String range(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
         double[] sorted = runs.stream().mapToDouble(value).sorted().toArray();
-        return String.format(Locale.ROOT, "%.0f [%.0f-%.0f]", sorted[0], sorted[0], sorted[sorted.length - 1]);
+        return String.format(Locale.ROOT, "%.0f [-%.0f]", sorted[0], sorted[sorted.length - 1]);
     }
 }
