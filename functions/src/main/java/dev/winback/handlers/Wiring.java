@@ -29,8 +29,10 @@ import dev.winback.adapters.WeComNotifier;
 import dev.winback.core.dormancy.DormantReminders;
 import dev.winback.core.recall.Delivery;
 import dev.winback.core.recall.Notifier;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -91,12 +93,18 @@ public final class Wiring {
         this.environment = environment;
     }
 
+    /**
+     * Lambda's wiring, which also registers the function's SnapStart {@link Priming}: it runs before the
+     * snapshot on what this wiring built by then (the handler's constructor builds everything it uses).
+     */
     public static Wiring fromEnvironment() {
         Function<String, String> environment = LOCAL_ENVIRONMENT.get();
         if (environment == null) {
             environment = System::getenv;
         }
-        return new Wiring(policyFrom(environment), environment);
+        Wiring wiring = new Wiring(policyFrom(environment), environment);
+        Priming.onCheckpoint(wiring.policy, wiring::clientsBuilt);
+        return wiring;
     }
 
     /** Set only while {@link #withEnvironment} builds a function; Lambda never sets it. */
@@ -120,6 +128,27 @@ public final class Wiring {
                 LOCAL_ENVIRONMENT.set(previous);
             }
         }
+    }
+
+    /** The SDK clients built so far: what {@link Priming} exercises. */
+    Set<Priming.Client> clientsBuilt() {
+        Set<Priming.Client> built = EnumSet.noneOf(Priming.Client.class);
+        if (dynamo != null) {
+            built.add(Priming.Client.DYNAMODB);
+        }
+        if (sqs != null) {
+            built.add(Priming.Client.SQS);
+        }
+        if (sns != null) {
+            built.add(Priming.Client.SNS);
+        }
+        if (scheduler != null) {
+            built.add(Priming.Client.SCHEDULER);
+        }
+        if (s3 != null) {
+            built.add(Priming.Client.S3);
+        }
+        return built;
     }
 
     /**
@@ -268,7 +297,7 @@ public final class Wiring {
         DynamoDbClient dynamo = dynamo();
         SnsClient sns = sns();
         SchedulerClient scheduler = scheduler();
-        S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        S3Client s3 = s3();
         String state = required("STATE_TABLE");
         String ledger = required("LEDGER_TABLE");
         Map<String, Notifier> channels = new HashMap<>();

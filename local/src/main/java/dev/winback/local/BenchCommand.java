@@ -44,6 +44,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "Print a Markdown table to paste into BENCHMARKS.md.")
     boolean markdown;
 
+    @Option(names = "--cold-start", description = "Only the cold-start benchmark: every function of template.yaml in a"
+            + " fresh JVM on the packaged jar against MiniStack, beside a minimal handler (5 rounds; --quick: 1).")
+    boolean coldStart;
+
     @Spec
     CommandSpec spec;
 
@@ -65,6 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>(only == null ? List.of() : only);
         if (geo) {
             names.add("kmeans");
+        }
+        if (coldStart) {
+            return dev.winback.local.bench.ColdStartBench.run(out, quick ? 1 : 5);
         }
         List<BenchSuite> selected = names.isEmpty() ? suites : suites.stream().filter(s -> names.contains(s.name())).toList();
         List<String> unknown = names.stream().filter(n -> suites.stream().noneMatch(s -> s.name().equals(n))).toList();

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import dev.winback.handlers.Priming;
 import dev.winback.local.LocalContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -55,6 +56,9 @@ public final class HandlerRunner {
             response.write(output);
             response.println();
             exit = 0;
+            if (Boolean.getBoolean(PHASES_PROPERTY)) {
+                System.err.println(PHASES.line());
+            }
         } catch (BadHandler e) {
             System.err.println("winback: " + function + ": " + e.getMessage());
             exit = BAD_HANDLER;
@@ -99,23 +103,24 @@ public final class HandlerRunner {
             throw new BadHandler(className + " implements neither RequestHandler nor RequestStreamHandler");
         }
         requestHandlerTypesIfAny(type);
-        return instantiate(type);
+        return initialize(type);
     }
 
     /** Calls a loaded handler on an event JSON through Lambda's serializers; answers the response JSON. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static byte[] invoke(Object handler, byte[] event, Context context) throws Exception {
         Class<?> type = handler.getClass();
-        if (handler instanceof RequestStreamHandler stream) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            stream.handleRequest(new ByteArrayInputStream(event), out, context);
-            return out.toByteArray();
-        }
-        Type[] io = requestHandlerTypes(type);
-        Object input = serializer(io[0], type.getClassLoader()).fromJson(new ByteArrayInputStream(event));
-        Object output = ((RequestHandler) handler).handleRequest(input, context);
+        long invoked = System.nanoTime();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        serializer(io[1], type.getClassLoader()).toJson(output, out);
+        if (handler instanceof RequestStreamHandler stream) {
+            stream.handleRequest(new ByteArrayInputStream(event), out, context);
+        } else {
+            Type[] io = requestHandlerTypes(type);
+            Object input = serializer(io[0], type.getClassLoader()).fromJson(new ByteArrayInputStream(event));
+            Object output = ((RequestHandler) handler).handleRequest(input, context);
+            serializer(io[1], type.getClassLoader()).toJson(output, out);
+        }
+        PHASES.invoke = System.nanoTime() - invoked;
         return out.toByteArray();
     }
 
@@ -124,6 +129,41 @@ public final class HandlerRunner {
         if (!RequestStreamHandler.class.isAssignableFrom(type)) {
             requestHandlerTypes(type);
         }
+    }
+
+    /**
+     * System property: run the function's SnapStart priming ({@link Priming#primeRegistered()}) between its
+     * init and its first invocation, as the snapshot would have it (the cold-start benchmark sets it).
+     */
+    public static final String PRIME_PROPERTY = "winback.prime";
+    /** System property: print the init, priming and first-invoke times to stderr as one {@link #PHASES_PREFIX} line. */
+    public static final String PHASES_PROPERTY = "winback.phases";
+    public static final String PHASES_PREFIX = "winback-phases ";
+
+    /** Nanoseconds spent in each phase of this invocation. */
+    private static final class Phases {
+        long init;
+        long prime;
+        long invoke;
+
+        String line() {
+            return PHASES_PREFIX + "init_ns=" + init + " prime_ns=" + prime + " invoke_ns=" + invoke;
+        }
+    }
+
+    private static final Phases PHASES = new Phases();
+
+    /** The handler's init (its constructor), then its priming when asked for. */
+    private static Object initialize(Class<?> type) throws Exception {
+        long started = System.nanoTime();
+        Object handler = instantiate(type);
+        PHASES.init = System.nanoTime() - started;
+        if (Boolean.getBoolean(PRIME_PROPERTY)) {
+            long priming = System.nanoTime();
+            Priming.primeRegistered();
+            PHASES.prime = System.nanoTime() - priming;
+        }
+        return handler;
     }
 
     /**
