@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
     PrintStream progress = System.err;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
             suites.forEach(s -> out.println(s.name()));
