@@ -46,7 +46,7 @@ final class OnlineConversions {
             return; // not an order, or a bad line the ingest handler quarantines
         }
         String userId = event.get("userId").asText();
-        List<Decision> mine = decisions.decisions().stream().filter(d -> d.userId().equals(userId)).toList();
+        List<Decision> mine = decisions.decisionsOf(userId);
         List<Touch> touches = mine.stream().map(Touch::of).flatMap(Optional::stream).toList();
         if (touches.isEmpty()) {
             return;
