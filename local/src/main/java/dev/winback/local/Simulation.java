@@ -10,6 +10,7 @@ import dev.winback.adapters.CollectingQuarantine;
 import dev.winback.adapters.InMemoryRecallLedgers;
 import dev.winback.adapters.InMemoryStateStore;
 import dev.winback.adapters.RecordingChannels;
+import dev.winback.core.event.Timestamps;
 import dev.winback.core.ingest.IngestReport;
 import dev.winback.core.ingest.StoredState;
 import dev.winback.core.ingest.StreamIngest;
@@ -169,6 +170,7 @@ public final class Simulation {
         private final LocalContext ingestContext = new LocalContext("IngestFunction");
         private final LocalContext checkContext = new LocalContext("DeadlineCheckFunction");
         private List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>();
+        private List<KinesisEvent.KinesisEventRecord> directoryBatch = new ArrayList<>();
 
         Replay(Path trace, IngestHandler ingest, DeadlineCheckHandler deadlines, VirtualTimers timers, VirtualClock clock,
                Scans scans, OnlineConversions learning, SimulatedCampaigns campaigns) {
@@ -192,7 +194,11 @@ public final class Simulation {
                 clock.advanceTo(at);
                 learning.onEvent(event, at);
             }
-            batch.add(record(lineNumber, line));
+            KinesisEvent.KinesisEventRecord record = record(lineNumber, line);
+            batch.add(record);
+            if (SimulatedCampaigns.passesDirectoryFilter(event)) {
+                directoryBatch.add(record);
+            }
             if (isSiteCampaign(event)) {
                 flush(); // the directory has every profile before it; then CampaignFunction's launch
                 campaigns.launch(line, event.path("eventId").asText("line-" + lineNumber));
@@ -263,7 +269,12 @@ public final class Simulation {
             if (!response.getBatchItemFailures().isEmpty()) {
                 throw new IllegalStateException("in-memory ingest reported failures: " + response.getBatchItemFailures());
             }
-            campaigns.consume(event); // DirectoryFunction reads the same stream
+            if (!directoryBatch.isEmpty()) { // DirectoryFunction reads the same stream, filtered
+                KinesisEvent filtered = new KinesisEvent();
+                filtered.setRecords(directoryBatch);
+                campaigns.consume(filtered);
+                directoryBatch = new ArrayList<>();
+            }
             batch = new ArrayList<>();
         }
 
@@ -369,7 +380,7 @@ public final class Simulation {
             return null;
         }
         try {
-            return java.time.OffsetDateTime.parse(event.get("occurredAt").asText()).toInstant();
+            return Timestamps.parse(event.get("occurredAt").asText());
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }
