@@ -43,6 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " K = 10, against Apache Commons Math (several minutes, up to 6 GB of heap).")
     boolean geo;
 
+    @Option(names = "--simulation", description = "Only simulate throughput (issue #7): a seeded 10,000-user,"
+            + " 2-day trace replayed with every trigger on, events/s per core (about a minute per run).")
+    boolean simulation;
+
     @Spec
     CommandSpec spec;
 
@@ -51,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (geo) {
             return GeoBench.run(out, quick);
+        }
+        if (simulation) {
+            dev.winback.local.bench.SimulationThroughput.run(out, 10_000, 2, quick ? 1 : 3);
+            return 0;
         }
         Policy policy = PolicyLoader.defaults();
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature();
