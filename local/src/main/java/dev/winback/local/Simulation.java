@@ -108,7 +108,7 @@ public final class Simulation {
         VirtualTimers timers = new VirtualTimers();
         InMemoryRecallLedgers ledgers = new InMemoryRecallLedgers();
         RecordingChannels channels = new RecordingChannels(clock::instant);
-        List<IngestReport> reports = new ArrayList<>();
+        IngestTotals reports = new IngestTotals();
 
         IngestHandler ingest = new IngestHandler(
                 new StreamIngest(policy, store, quarantine, wallClock, 1, timers), reports::add);
@@ -386,7 +386,22 @@ public final class Simulation {
         }
     }
 
-    private static Outcome outcome(int lines, List<IngestReport> reports, CollectingQuarantine quarantine,
+    /** The counts of every ingest batch, summed as they come: keeping the reports grew with the trace. */
+    private static final class IngestTotals {
+        int received;
+        int applied;
+        int duplicates;
+        int writes;
+
+        void add(IngestReport report) {
+            received += report.received();
+            applied += report.applied();
+            duplicates += report.duplicates();
+            writes += report.writes();
+        }
+    }
+
+    private static Outcome outcome(int lines, IngestTotals reports, CollectingQuarantine quarantine,
                                    InMemoryStateStore store, VirtualTimers timers, RecordingChannels channels,
                                    InMemoryRecallLedgers ledgers, int rewardConversions) {
         Map<String, Integer> byReason = new TreeMap<>();
@@ -402,10 +417,7 @@ public final class Simulation {
             }
         }
         return new Outcome(lines,
-                reports.stream().mapToInt(IngestReport::received).sum(),
-                reports.stream().mapToInt(IngestReport::applied).sum(),
-                reports.stream().mapToInt(IngestReport::duplicates).sum(),
-                reports.stream().mapToInt(IngestReport::writes).sum(),
+                reports.received, reports.applied, reports.duplicates, reports.writes,
                 byReason, users, ops, timers.armedCount(), channels.decisions(), channels.sent(), ledgers.coupons(),
                 rewardConversions);
     }
