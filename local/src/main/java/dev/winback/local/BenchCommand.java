@@ -48,6 +48,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " fresh JVM on the packaged jar against MiniStack, beside a minimal handler (5 rounds; --quick: 1).")
     boolean coldStart;
 
+    @Option(names = "--simulation", description = "Same as --only simulate: a seeded 10,000-user, 2-day trace"
+            + " replayed with every trigger on, events per CPU second (about a minute per run).")
+    boolean simulation;
+
     @Spec
     CommandSpec spec;
 
@@ -69,6 +73,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>(only == null ? List.of() : only);
         if (geo) {
             names.add("kmeans");
+        }
+        if (simulation) {
+            names.add("simulate");
         }
         if (coldStart) {
             return dev.winback.local.bench.ColdStartBench.run(out, quick ? 1 : 5);

@@ -1,6 +1,7 @@
 package dev.winback.local;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.winback.adapters.StateContactCards;
@@ -83,7 +84,19 @@ final class SimulatedCampaigns {
         this.decoder = new EventDecoder(policy.ingest().maxRecordBytes(), policy.ingest().maxFutureSkew());
     }
 
-    /** The batch ingest just applied, as DirectoryFunction's filtered mapping would receive it. */
+    /** DirectoryFunction's event source mapping filter (template.yaml): the types the directory folds. */
+    private static final Set<String> DIRECTORY_TYPES = Set.of("profile_updated", "message_read", "message_clicked",
+            "transaction");
+
+    /**
+     * Whether the mapping's filter lets a trace line through to DirectoryFunction. The consumer skips the
+     * others itself (and a line that is not JSON), so filtering first only saves decoding them again.
+     */
+    static boolean passesDirectoryFilter(JsonNode event) {
+        return event != null && event.path("type").isTextual() && DIRECTORY_TYPES.contains(event.path("type").asText());
+    }
+
+    /** The records of the batch ingest just applied that DirectoryFunction's filtered mapping receives. */
     void consume(KinesisEvent batch) {
         var response = directoryHandler.handleRequest(batch, directoryContext);
         if (!response.getBatchItemFailures().isEmpty()) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winback.adapters.CollectingQuarantine;
 import dev.winback.adapters.InMemoryRecallLedgers;
 import dev.winback.adapters.RecordingChannels;
+import dev.winback.core.event.Timestamps;
 import dev.winback.core.ingest.IngestReport;
 import dev.winback.core.ingest.StateStore;
 import dev.winback.core.ingest.StoredState;
@@ -131,7 +132,7 @@ public final class Simulation {
         CollectingQuarantine quarantine = new CollectingQuarantine();
         VirtualTimers timers = new VirtualTimers();
         RecordingChannels channels = new RecordingChannels(clock::instant);
-        List<IngestReport> reports = new ArrayList<>();
+        IngestTotals reports = new IngestTotals();
 
         IngestHandler ingest = new IngestHandler(
                 new StreamIngest(policy, store, quarantine, wallClock, 1, timers), reports::add);
@@ -199,6 +200,7 @@ public final class Simulation {
         private final LocalContext ingestContext = new LocalContext("IngestFunction");
         private final LocalContext checkContext = new LocalContext("DeadlineCheckFunction");
         private List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>();
+        private List<KinesisEvent.KinesisEventRecord> directoryBatch = new ArrayList<>();
 
         Replay(Path trace, IngestHandler ingest, DeadlineCheckHandler deadlines, VirtualTimers timers, VirtualClock clock,
                Scans scans, OnlineConversions learning, SimulatedCampaigns campaigns) {
@@ -222,7 +224,11 @@ public final class Simulation {
                 clock.advanceTo(at);
                 learning.onEvent(event, at);
             }
-            batch.add(record(lineNumber, line));
+            KinesisEvent.KinesisEventRecord record = record(lineNumber, line);
+            batch.add(record);
+            if (SimulatedCampaigns.passesDirectoryFilter(event)) {
+                directoryBatch.add(record);
+            }
             if (isSiteCampaign(event)) {
                 flush(); // the directory has every profile before it; then CampaignFunction's launch
                 campaigns.launch(line, event.path("eventId").asText("line-" + lineNumber));
@@ -293,7 +299,12 @@ public final class Simulation {
             if (!response.getBatchItemFailures().isEmpty()) {
                 throw new IllegalStateException("in-memory ingest reported failures: " + response.getBatchItemFailures());
             }
-            campaigns.consume(event); // DirectoryFunction reads the same stream
+            if (!directoryBatch.isEmpty()) { // DirectoryFunction reads the same stream, filtered
+                KinesisEvent filtered = new KinesisEvent();
+                filtered.setRecords(directoryBatch);
+                campaigns.consume(filtered);
+                directoryBatch = new ArrayList<>();
+            }
             batch = new ArrayList<>();
         }
 
@@ -399,13 +410,28 @@ public final class Simulation {
             return null;
         }
         try {
-            return java.time.OffsetDateTime.parse(event.get("occurredAt").asText()).toInstant();
+            return Timestamps.parse(event.get("occurredAt").asText());
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }
     }
 
-    private static Outcome outcome(int lines, List<IngestReport> reports, CollectingQuarantine quarantine,
+    /** The counts of every ingest batch, summed as they come: keeping the reports grew with the trace. */
+    private static final class IngestTotals {
+        int received;
+        int applied;
+        int duplicates;
+        int writes;
+
+        void add(IngestReport report) {
+            received += report.received();
+            applied += report.applied();
+            duplicates += report.duplicates();
+            writes += report.writes();
+        }
+    }
+
+    private static Outcome outcome(int lines, IngestTotals reports, CollectingQuarantine quarantine,
                                    SimulationStores stores, VirtualTimers timers, RecordingChannels channels,
                                    int rewardConversions) {
         Map<String, Integer> byReason = new TreeMap<>();
@@ -421,10 +447,7 @@ public final class Simulation {
             }
         }
         return new Outcome(lines,
-                reports.stream().mapToInt(IngestReport::received).sum(),
-                reports.stream().mapToInt(IngestReport::applied).sum(),
-                reports.stream().mapToInt(IngestReport::duplicates).sum(),
-                reports.stream().mapToInt(IngestReport::writes).sum(),
+                reports.received, reports.applied, reports.duplicates, reports.writes,
                 byReason, users, ops, timers.armedCount(), stores.allDecisions(), channels.sent(), stores.allCoupons(),
                 rewardConversions);
     }

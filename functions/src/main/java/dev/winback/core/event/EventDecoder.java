@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -273,7 +272,7 @@ public final class EventDecoder {
                 // Java also takes signed years of up to 9 digits ("-275760-09-13T00:00:00Z"); RFC 3339 has four.
                 throw new DateTimeParseException("RFC 3339 years have four digits", text, 0);
             }
-            return OffsetDateTime.parse(text).toInstant();
+            return Timestamps.parse(text);
         } catch (DateTimeParseException e) {
             throw new InvalidEvent(Rejection.INVALID_FIELD, field,
                     "'" + field + "' must be an RFC 3339 instant such as 2026-11-22T10:00:00Z, got '" + clip(text) + "'");

@@ -21,11 +21,13 @@ public final class Benchmarks {
                 BenchSuite.of("writes", IngestRows::writes),
                 BenchSuite.of("item-size", IngestRows::itemSize),
                 BenchSuite.of("simulator", SimulatorRows::rows),
+                BenchSuite.of("simulate", SimulationThroughput::rows),
                 BenchSuite.of("generate", GenerateRows::rows),
                 BenchSuite.jmh("kmeans", List.of(GeoCampaignBenchmark.class), GeoRows.GROUP, GeoRows::rows),
                 BenchSuite.of("cost", CostRows::rows),
                 BenchSuite.of("timers", Benchmarks::timers),
-                BenchSuite.of("dormant-index", Benchmarks::dormantIndex));
+                BenchSuite.of("dormant-index", Benchmarks::dormantIndex),
+                BenchSuite.of("cold-start", Benchmarks::coldStart));
     }
 
     /** Needs SQS (MiniStack): measured by a test of the tests module, not here. */
@@ -33,6 +35,13 @@ public final class Benchmarks {
         return List.of(BenchRow.referenced("timers", "SQS timer lateness p99, 40 timers due 1-5 s ahead (MiniStack)",
                 "the due time (SQS DelaySeconds: whole seconds)",
                 "./mvnw -B -pl tests test -Dtest=TimerSchedulersTest (published: p99 577-595 ms)", "p99 <= 1 s"));
+    }
+
+    /** Starts MiniStack and a JVM per function and round (minutes): its own option prints its own table. */
+    private static List<BenchRow> coldStart(BenchRun run) {
+        return List.of(BenchRow.referenced("cold-start", "JVM start to first response per function, packaged jar (no snapshot)",
+                "a minimal handler with the same event type, SDK clients and calls",
+                "./winback bench --cold-start (published: 0.76-1.83x on a loaded machine)", "<= 1.3x"));
     }
 
     /** Needs DynamoDB Local and its index: measured by a test of the tests module, not here. */
