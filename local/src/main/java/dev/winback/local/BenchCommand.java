@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Run the benchmarks behind BENCHMARKS.md and print a table: each row's measure, what it is"
                 + " compared with (a limit or the library it competes with, measured in the same run), the result,"
                 + " the ratio, the goal and whether it is met; then the machine.",
-                "A full run takes an estimated 10-15 minutes on 2 cores and up to 6 GB of heap for the k-means benchmark."})
+                "A full run takes about 10 minutes on 2 cores and up to 6 GB of heap for the k-means benchmark."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "A smoke run: short JMH runs, smaller populations (figures not for publishing).")
