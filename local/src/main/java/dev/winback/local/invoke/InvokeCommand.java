@@ -88,7 +88,7 @@ public final class InvokeCommand implements Callable<Integer> {
                 : FunctionEnvironment.EnvVarsFile.read(envVars);
         String awsRegion = region != null ? region : Stream.of(System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"))
                 .filter(r -> r != null && !r.isBlank()).findFirst().orElse("us-east-1");
-        FunctionEnvironment environment = FunctionEnvironment.resolve(sam, function, file, overrides(), awsRegion);
+        FunctionEnvironment environment = FunctionEnvironment.resolve(sam, function, file, ParameterOverrides.parse(parameterOverrides), awsRegion);
         PrintWriter err = spec.commandLine().getErr();
         environment.notices().forEach(notice -> err.println("winback: " + notice));
         if (!environment.unresolved().isEmpty()) {
@@ -188,19 +188,6 @@ public final class InvokeCommand implements Callable<Integer> {
         return bytes;
     }
 
-    private Map<String, String> overrides() {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String option : parameterOverrides) {
-            for (String pair : option.trim().split("\\s+")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new UserError("--parameter-overrides: '" + pair + "' is not NAME=VALUE");
-                }
-                values.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
-        return values;
-    }
 
     /** Ours, made absolute: the child may resolve relative entries against another directory. */
     private static String classPath() {

@@ -1,6 +1,7 @@
 package dev.winback.local.stack;
 
 import dev.winback.local.WinbackCommand.UserError;
+import dev.winback.local.invoke.ParameterOverrides;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,7 +57,7 @@ abstract class LocalStackCommand {
                 out.println(line);
                 out.flush();
             }
-        }).withStackName(stackName).withParameters(overrides()).withRegion(region);
+        }).withStackName(stackName).withParameters(ParameterOverrides.parse(parameterOverrides)).withRegion(region);
         out.println("winback: deploying template.yaml to " + endpoint + " as stack " + stackName + "...");
         out.flush();
         long started = System.nanoTime();
@@ -171,17 +172,4 @@ abstract class LocalStackCommand {
         console.start();
     }
 
-    private Map<String, String> overrides() {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String option : parameterOverrides) {
-            for (String pair : option.trim().split("\\s+")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new UserError("--parameter-overrides: '" + pair + "' is not NAME=VALUE");
-                }
-                values.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
-        return values;
-    }
 }
