@@ -85,10 +85,7 @@ final class Shopper extends Source {
     private long busyUntil = Long.MIN_VALUE;
 
     private int day;
-    private long[] planAt = new long[4];
-    private byte[] planKind = new byte[4];
-    private int planSize;
-    private int planPos;
+    private final DayPlan plan = new DayPlan();
 
     Shopper(int order, World world, int index, BufferGauge gauge) {
         super(order, "u-" + (index + 1), gauge);
@@ -133,9 +130,8 @@ final class Shopper extends Source {
     private void planFrom(int first) {
         for (day = first; day < world.days; day++) {
             planDay(day);
-            if (planSize > 0) {
-                planPos = 0;
-                nextActivityAt = planAt[0];
+            if (plan.hasNext()) {
+                nextActivityAt = plan.nextAt();
                 return;
             }
         }
@@ -143,7 +139,7 @@ final class Shopper extends Source {
     }
 
     private void planDay(int d) {
-        planSize = 0;
+        plan.clear();
         long from = world.dayStart(d);
         long to = from + Diurnal.DAY;
         int offset = TimeZones.offsetSeconds(timeZone, from + Diurnal.DAY / 2);
@@ -152,7 +148,7 @@ final class Shopper extends Source {
         }
         long activeFrom = registerAt >= from ? registerAt : from;
         if (registerAt >= from) {
-            add(registerAt, REGISTER);
+            plan.add(registerAt, REGISTER, 0);
         }
         double rate = archetype.sessionsPerDay * (weekend(from, offset) ? 1.15 : 1.0);
         if (registerAt >= 0) {
@@ -165,26 +161,26 @@ final class Shopper extends Source {
         for (int i = 0; i < count; i++) {
             long at = Diurnal.SHOPPING.sample(rng, from, offset);
             if (at > activeFrom && at < lapseAt) {
-                add(at, SESSION);
+                plan.add(at, SESSION, 0);
             }
         }
         if (rng.chance(0.25)) {
             long at = Diurnal.atLocalTime(from, offset, (rng.chance(0.5) ? 11 : 17) * 3600L + rng.below(2400));
             if (at > activeFrom) {
-                add(at, PUSH);
+                plan.add(at, PUSH, 0);
             }
         }
         addIf(d == optOutDay, from, offset, activeFrom, OPT_OUT);
         addIf(d == optInDay, from, offset, activeFrom, OPT_IN);
         addIf(d == profileChangeDay, from, offset, activeFrom, PROFILE_CHANGE);
-        sortPlan();
+        plan.sort();
     }
 
     private void addIf(boolean due, long from, int offset, long activeFrom, byte kind) {
         if (due) {
             long at = Diurnal.SHOPPING.sample(rng, from, offset);
             if (at > activeFrom && at < lapseAt) {
-                add(at, kind);
+                plan.add(at, kind, 0);
             }
         }
     }
@@ -195,34 +191,13 @@ final class Shopper extends Source {
         return dayOfWeek >= 5;
     }
 
-    private void add(long at, byte kind) {
-        if (planSize == planAt.length) {
-            planAt = java.util.Arrays.copyOf(planAt, planSize * 2);
-            planKind = java.util.Arrays.copyOf(planKind, planSize * 2);
-        }
-        planAt[planSize] = at;
-        planKind[planSize++] = kind;
-    }
 
-    private void sortPlan() {
-        for (int i = 1; i < planSize; i++) {
-            long at = planAt[i];
-            byte kind = planKind[i];
-            int j = i - 1;
-            while (j >= 0 && planAt[j] > at) {
-                planAt[j + 1] = planAt[j];
-                planKind[j + 1] = planKind[j];
-                j--;
-            }
-            planAt[j + 1] = at;
-            planKind[j + 1] = kind;
-        }
-    }
 
     @Override
     protected void expandNextActivity() {
-        long at = planAt[planPos];
-        byte kind = planKind[planPos++];
+        long at = plan.nextAt();
+        byte kind = plan.nextKind();
+        plan.advance();
         switch (kind) {
             case SESSION -> session(at, Page.HOME);
             case PUSH -> push(at);
@@ -231,8 +206,8 @@ final class Shopper extends Source {
                     .text("channel", consentChannel).bool("optedIn", kind == OPT_IN).build());
             default -> emit(at, "profile_updated", null, profileChange());
         }
-        if (planPos < planSize) {
-            nextActivityAt = planAt[planPos];
+        if (plan.hasNext()) {
+            nextActivityAt = plan.nextAt();
         } else {
             planFrom(day + 1);
         }

@@ -63,11 +63,7 @@ final class Trader extends Source {
 
     private int sessions;
     private int day;
-    private long[] planAt = new long[4];
-    private byte[] planKind = new byte[4];
-    private int[] planArg = new int[4];
-    private int planSize;
-    private int planPos;
+    private final DayPlan plan = new DayPlan();
 
     Trader(int order, World world, int index, BufferGauge gauge) {
         super(order, "b-" + (index + 1), gauge);
@@ -131,9 +127,8 @@ final class Trader extends Source {
     private void planFrom(int first) {
         for (day = first; day < world.days; day++) {
             planDay(day);
-            if (planSize > 0) {
-                planPos = 0;
-                nextActivityAt = planAt[0];
+            if (plan.hasNext()) {
+                nextActivityAt = plan.nextAt();
                 return;
             }
         }
@@ -141,28 +136,28 @@ final class Trader extends Source {
     }
 
     private void planDay(int d) {
-        planSize = 0;
+        plan.clear();
         long from = world.dayStart(d);
         int offset = TimeZones.offsetSeconds(TimeZones.SHANGHAI, from + Diurnal.DAY / 2);
         if (d == 0) {
-            add(from + rng.betweenMillis(0, 30 * 60_000), PROFILE, 0);
+            plan.add(from + rng.betweenMillis(0, 30 * 60_000), PROFILE, 0);
         }
         long profileBy = world.startMillis + 30 * 60_000;
         int sessionCount = rng.poisson(0.35);
         for (int i = 0; i < sessionCount; i++) {
-            add(Math.max(profileBy + 1, Diurnal.BUSINESS.sample(rng, from, offset)), SESSION, 0);
+            plan.add(Math.max(profileBy + 1, Diurnal.BUSINESS.sample(rng, from, offset)), SESSION, 0);
         }
         int dealCount = rng.poisson(tradeFrequencyTenths / 10.0 / 30);
         for (int i = 0; i < dealCount; i++) {
-            add(Math.max(profileBy + 1, Diurnal.BUSINESS.sample(rng, from, offset)), DEAL, 0);
+            plan.add(Math.max(profileBy + 1, Diurnal.BUSINESS.sample(rng, from, offset)), DEAL, 0);
         }
         for (int c : world.campaignsOn(d)) {
             SiteCampaign campaign = world.campaigns.get(c);
             if (preselected(campaign)) {
-                add(campaign.at() + rng.betweenMillis(60_000, 5 * 60_000), CAMPAIGN, c);
+                plan.add(campaign.at() + rng.betweenMillis(60_000, 5 * 60_000), CAMPAIGN, c);
             }
         }
-        sortPlan();
+        plan.sort();
     }
 
     /** What any reasonable targeting would preselect (D3): role, category and distance. */
@@ -181,48 +176,22 @@ final class Trader extends Source {
         return City.distanceKm(lat(), lon(), campaign.site().lat(), campaign.site().lon());
     }
 
-    private void add(long at, byte kind, int arg) {
-        if (planSize == planAt.length) {
-            planAt = java.util.Arrays.copyOf(planAt, planSize * 2);
-            planKind = java.util.Arrays.copyOf(planKind, planSize * 2);
-            planArg = java.util.Arrays.copyOf(planArg, planSize * 2);
-        }
-        planAt[planSize] = at;
-        planKind[planSize] = kind;
-        planArg[planSize++] = arg;
-    }
 
-    private void sortPlan() {
-        for (int i = 1; i < planSize; i++) {
-            long at = planAt[i];
-            byte kind = planKind[i];
-            int arg = planArg[i];
-            int j = i - 1;
-            while (j >= 0 && planAt[j] > at) {
-                planAt[j + 1] = planAt[j];
-                planKind[j + 1] = planKind[j];
-                planArg[j + 1] = planArg[j];
-                j--;
-            }
-            planAt[j + 1] = at;
-            planKind[j + 1] = kind;
-            planArg[j + 1] = arg;
-        }
-    }
 
     @Override
     protected void expandNextActivity() {
-        long at = planAt[planPos];
-        byte kind = planKind[planPos];
-        int arg = planArg[planPos++];
+        long at = plan.nextAt();
+        byte kind = plan.nextKind();
+        int arg = plan.nextArg();
+        plan.advance();
         switch (kind) {
             case PROFILE -> emit(at, "profile_updated", null, profile());
             case SESSION -> session(at);
             case DEAL -> deal(at);
             default -> answer(at, world.campaigns.get(arg));
         }
-        if (planPos < planSize) {
-            nextActivityAt = planAt[planPos];
+        if (plan.hasNext()) {
+            nextActivityAt = plan.nextAt();
         } else {
             planFrom(day + 1);
         }
