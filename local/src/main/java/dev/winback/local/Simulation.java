@@ -453,10 +453,10 @@ public final class Simulation {
     }
 
     /** The simulation's clock: moves only forward, to event times and timer due times. */
-    static final class VirtualClock extends Clock {
+    public static final class VirtualClock extends Clock {
         private Instant now = Instant.EPOCH;
 
-        void advanceTo(Instant at) {
+        public void advanceTo(Instant at) {
             if (at.isAfter(now)) {
                 now = at;
             }

@@ -39,6 +39,7 @@ import dev.winback.core.scenario.RewardChoices;
 import dev.winback.core.scenario.RewardStats;
 import dev.winback.core.scenario.ScenarioCheck;
 import dev.winback.core.scenario.ScenarioTimers;
+import dev.winback.local.Simulation.VirtualClock;
 import dev.winback.local.WinbackCommand;
 import dev.winback.local.cost.DecisionCalls.Call;
 import dev.winback.local.cost.DecisionCalls.Counts;
@@ -51,13 +52,10 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -217,7 +215,7 @@ class DecisionCallsTest {
             for (String line : lines) {
                 Instant at = OffsetDateTime.parse(field(line, "occurredAt")).toInstant();
                 nextScan = runUntil(at, nextScan);
-                clock.set(at);
+                clock.advanceTo(at);
                 last = at;
                 ingest.ingest(List.of(new StreamRecord(String.format("%020d", sequence++), "p", at,
                         line.getBytes(StandardCharsets.UTF_8), "test")));
@@ -234,7 +232,7 @@ class DecisionCallsTest {
                 if (!next.isBefore(until)) {
                     return nextScan;
                 }
-                clock.set(next);
+                clock.advanceTo(next);
                 if (next.equals(timer)) {
                     fire(timers.poll());
                 } else if (next.equals(reminder)) {
@@ -491,31 +489,6 @@ class DecisionCallsTest {
         public RewardBandit.Choice pin(String decisionId, RewardBandit.Choice proposed) {
             counter.add(Call.REWARD_PIN, 1);
             return delegate.pin(decisionId, proposed);
-        }
-    }
-
-    private static final class VirtualClock extends Clock {
-        private Instant now = Instant.EPOCH;
-
-        void set(Instant at) {
-            if (at.isAfter(now)) {
-                now = at;
-            }
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 
