@@ -3,7 +3,6 @@ package dev.winback.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.policy.PolicyLoader;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.RoundingMode;
 import java.nio.file.Files;
@@ -60,7 +59,7 @@ public final class BacktestCommand implements Callable<Integer> {
             throw new WinbackCommand.UserError("--batch-size must be 1..10000");
         }
         List<Backtest.Candidate> candidates = candidates(policies);
-        requireTrace(events);
+        SimulateCommand.requireReadable(events);
         Instant end = until == null ? null : ReportCommand.instant("--until", until, candidates.get(0).policy().timeZone());
         Backtest.Result result = new Backtest(batchSize, end, Clock.systemUTC()).run(events, candidates, out);
         BacktestPage.write(out.resolve(Backtest.HTML_FILE), result.json());
@@ -104,12 +103,6 @@ public final class BacktestCommand implements Callable<Integer> {
         return base;
     }
 
-    /** Checked before any run starts, so a typo costs nothing (the simulator would say the same later). */
-    static void requireTrace(Path trace) throws IOException {
-        if (!Files.isRegularFile(trace)) {
-            throw new IOException("trace file not found: " + trace);
-        }
-    }
 
     // --- summary ------------------------------------------------------------------------------------
 

@@ -90,8 +90,8 @@ public final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A file that is missing, a folder or unreadable stops the run before anything is written. */
-    private static void requireReadable(Path trace) {
+    /** A file that is missing, a folder or unreadable stops the run before anything is written (backtest too). */
+    static void requireReadable(Path trace) {
         if (!Files.exists(trace)) {
             throw new WinbackCommand.UserError("trace file not found: " + trace);
         }
