@@ -1,5 +1,6 @@
 package dev.winback.local;
 
+import static dev.winback.local.Cli.winback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,6 @@ import dev.winback.core.policy.Policy;
 import dev.winback.core.policy.PolicyLoader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * C7 end to end in the simulator: the demo trace with Alice ordering after her recall SMS
@@ -91,18 +89,7 @@ class ConversionReportTest {
         return out;
     }
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run winback(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = WinbackCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static JsonNode row(JsonNode report, String dimension, String value) {
         for (JsonNode row : report.path("by").path(dimension)) {
@@ -142,7 +129,7 @@ class ConversionReportTest {
         assertEquals("coupon", c.path("landingPage").asText());
         assertEquals(145, c.path("dwellSeconds").asInt()); // 09:50:05 → 09:52:30
 
-        Run json = winback("report", "--out", out.toString(), "--json");
+        Cli.Run json = winback("report", "--out", out.toString(), "--json");
         assertEquals(0, json.exit(), json.err());
         JsonNode report = JSON.readTree(json.out());
         JsonNode deadline = row(report, "trigger", "deadline");
@@ -164,7 +151,7 @@ class ConversionReportTest {
         assertEquals("new_no_order", scenario.path("value").asText());
         assertEquals(0, scenario.path("sends").asInt());
 
-        Run table = winback("report", "--out", out.toString());
+        Cli.Run table = winback("report", "--out", out.toString());
         assertEquals(0, table.exit(), table.err());
         assertTrue(table.out().contains("by trigger"), table.out());
         assertTrue(table.out().contains("by channel"), table.out());
@@ -182,7 +169,7 @@ class ConversionReportTest {
                 .filter(d -> d.path("reasons").toString().contains("\"holdout\"")).count();
         assertTrue(heldOut > 0, "half the users held out, yet none was");
 
-        Run json = winback("report", "--out", out.toString(), "--json");
+        Cli.Run json = winback("report", "--out", out.toString(), "--json");
         assertEquals(0, json.exit(), json.err());
         JsonNode report = JSON.readTree(json.out());
         assertEquals(heldOut, report.path("heldOut").asLong());
@@ -205,7 +192,7 @@ class ConversionReportTest {
 
     @Test
     void aMissingOrBadFileIsOneLineAndExitCode2(@TempDir Path dir) throws IOException {
-        Run missing = winback("report", "--out", dir.resolve("nowhere").toString());
+        Cli.Run missing = winback("report", "--out", dir.resolve("nowhere").toString());
         assertEquals(2, missing.exit());
         assertEquals(1, missing.err().lines().count(), missing.err());
         assertTrue(missing.err().startsWith("winback: ") && missing.err().contains("decisions.jsonl not found"), missing.err());
@@ -214,7 +201,7 @@ class ConversionReportTest {
                 + "\"at\": \"2026-11-21T09:00:00Z\", \"outcome\": \"sent\", \"reasons\": [], \"coupon\": null, \"channels\": [\"sms\"], "
                 + "\"details\": {}}\n{\"decisionId\": \"d-2\", \"outcome\": \"sent\"}\n");
         Files.writeString(dir.resolve("conversions.jsonl"), "");
-        Run bad = winback("report", "--out", dir.toString());
+        Cli.Run bad = winback("report", "--out", dir.toString());
         assertEquals(2, bad.exit());
         assertEquals(1, bad.err().lines().count(), bad.err());
         assertTrue(bad.err().contains("decisions.jsonl line 2: missing userId"), bad.err());
@@ -222,15 +209,15 @@ class ConversionReportTest {
         Files.writeString(dir.resolve("decisions.jsonl"), "{\"decisionId\": \"d-1\", \"userId\": \"u1\", \"trigger\": \"deadline\", "
                 + "\"at\": \"2026-11-21T09:00:00Z\", \"outcome\": \"sent\", \"reasons\": [], \"coupon\": null, \"channels\": [\"sms\"], "
                 + "\"details\": {}}\n");
-        Run noConversions = winback("report", "--out", dir.toString());
+        Cli.Run noConversions = winback("report", "--out", dir.toString());
         assertEquals(0, noConversions.exit(), noConversions.err());
         Files.delete(dir.resolve("conversions.jsonl"));
-        Run conversionsMissing = winback("report", "--out", dir.toString());
+        Cli.Run conversionsMissing = winback("report", "--out", dir.toString());
         assertEquals(2, conversionsMissing.exit());
         assertTrue(conversionsMissing.err().contains("conversions.jsonl not found"), conversionsMissing.err());
 
         Files.writeString(dir.resolve("conversions.jsonl"), "{\"decisionId\": \"d-9\", \"userId\": \"u1\"}\nnot json\n");
-        Run unknown = winback("report", "--out", dir.toString());
+        Cli.Run unknown = winback("report", "--out", dir.toString());
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("conversions.jsonl line 1: decision d-9"), unknown.err());
     }

@@ -1,13 +1,12 @@
 package dev.winback.local;
 
+import static dev.winback.local.Cli.winback;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winback.core.event.Decoded;
 import dev.winback.core.event.EventDecoder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,28 +14,16 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ./winback generate} on real files, and its trace through {@code ./winback simulate}. */
 class GenerateCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run winback(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = WinbackCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void writesATraceThatTheSimulatorReplaysWithoutQuarantine(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("traces/small.jsonl"); // the folder does not exist yet
-        Run generated = winback("generate", "--out", trace.toString(), "--users", "60", "--days", "2",
+        Cli.Run generated = winback("generate", "--out", trace.toString(), "--users", "60", "--days", "2",
                 "--b2b-users", "40", "--campaigns", "2", "--seed", "9");
         assertEquals(0, generated.exit(), generated.err());
         List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
@@ -48,7 +35,7 @@ class GenerateCommandTest {
             assertTrue(decoder.decode(line.getBytes(StandardCharsets.UTF_8), null) instanceof Decoded.Accepted, line);
         }
 
-        Run simulated = winback("simulate", "--events", trace.toString(), "--out", dir.resolve("out").toString());
+        Cli.Run simulated = winback("simulate", "--events", trace.toString(), "--out", dir.resolve("out").toString());
         assertEquals(0, simulated.exit(), simulated.err());
         String count = String.format(java.util.Locale.ROOT, "%,d", lines.size());
         assertTrue(simulated.out().startsWith("read small.jsonl: " + count + " lines, " + count + " events, " + count
@@ -64,7 +51,7 @@ class GenerateCommandTest {
         assertEquals(0, winback("generate", "--out", a.toString(), "--users", "30", "--days", "1", "--seed", "4").exit());
         assertEquals(0, winback("generate", "--out", b.toString(), "--users", "30", "--days", "1", "--seed", "4").exit());
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
-        Run run = winback("generate", "--out", limited.toString(), "--users", "30", "--days", "1", "--seed", "4",
+        Cli.Run run = winback("generate", "--out", limited.toString(), "--users", "30", "--days", "1", "--seed", "4",
                 "--events-limit", "100");
         assertEquals(0, run.exit(), run.err());
         List<String> head = Files.readAllLines(a, StandardCharsets.UTF_8).subList(0, 100);
@@ -74,16 +61,16 @@ class GenerateCommandTest {
     @Test
     void badOptionsAreOneClearLine(@TempDir Path dir) {
         String out = dir.resolve("t.jsonl").toString();
-        Run days = winback("generate", "--out", out, "--days", "0");
+        Cli.Run days = winback("generate", "--out", out, "--days", "0");
         assertEquals(2, days.exit());
         assertEquals("winback: generate: --days must be 1..3660", days.err().strip());
-        Run start = winback("generate", "--out", out, "--start", "yesterday");
+        Cli.Run start = winback("generate", "--out", out, "--start", "yesterday");
         assertEquals(2, start.exit());
         assertTrue(start.err().startsWith("winback: generate: --start must be an RFC 3339 instant"), start.err());
-        Run nobody = winback("generate", "--out", out, "--users", "0", "--b2b-users", "0");
+        Cli.Run nobody = winback("generate", "--out", out, "--users", "0", "--b2b-users", "0");
         assertEquals(2, nobody.exit());
         assertTrue(nobody.err().contains("at least one user"), nobody.err());
-        Run limit = winback("generate", "--out", out, "--events-limit", "0");
+        Cli.Run limit = winback("generate", "--out", out, "--events-limit", "0");
         assertEquals(2, limit.exit());
         assertTrue(limit.err().contains("--events-limit must be at least 1"), limit.err());
         assertTrue(!Files.exists(Path.of(out)), "nothing written on a bad option");

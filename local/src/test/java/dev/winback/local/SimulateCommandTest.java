@@ -1,5 +1,6 @@
 package dev.winback.local;
 
+import static dev.winback.local.Cli.winback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NumericNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -32,28 +30,16 @@ class SimulateCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run winback(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = WinbackCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static Path demoTrace() {
-        Path here = Path.of("events/trace-demo.jsonl");
-        return Files.exists(here) ? here : Path.of("../events/trace-demo.jsonl");
+        return Cli.repoFile("events/trace-demo.jsonl");
     }
 
     @Test
     void summarisesWhatWasReadDecidedSentAndWritten(@TempDir Path dir) {
         Path out = dir.resolve("out");
-        Run run = winback("simulate", "--events", demoTrace().toString(), "--out", out.toString(), "--until", "2026-12-20");
+        Cli.Run run = winback("simulate", "--events", demoTrace().toString(), "--out", out.toString(), "--until", "2026-12-20");
 
         assertFalse(SimulateCommand.stderrIsTerminal(), "under a test runner stderr is no terminal: no bar");
         assertEquals(0, run.exit(), run.err());
@@ -102,7 +88,7 @@ class SimulateCommandTest {
         Path trace = dir.resolve("trace.jsonl");
         Files.write(trace, lines, StandardCharsets.UTF_8);
 
-        Run run = winback("simulate", "--events", trace.toString(), "--out", dir.resolve("out").toString());
+        Cli.Run run = winback("simulate", "--events", trace.toString(), "--out", dir.resolve("out").toString());
 
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().startsWith("read trace.jsonl: 15 lines, 14 events, 6 applied, 0 duplicates dropped, 8 quarantined"
@@ -127,7 +113,7 @@ class SimulateCommandTest {
         bytes.write(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x41, '\n'});
         Files.write(trace, bytes.toByteArray());
 
-        Run run = winback("simulate", "--events", trace.toString(), "--out", dir.resolve("out").toString());
+        Cli.Run run = winback("simulate", "--events", trace.toString(), "--out", dir.resolve("out").toString());
 
         assertEquals(2, run.exit());
         assertEquals("winback: binary.jsonl line 3: not UTF-8 text (a trace is JSON Lines in UTF-8)\n", run.err());
@@ -140,7 +126,7 @@ class SimulateCommandTest {
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, "timeZone: Asia/Shanghai\nrecall:\n  pageTimers: {}\nbogus: 1\n");
 
-        List<Run> runs = List.of(
+        List<Cli.Run> runs = List.of(
                 winback("simulate", "--events", dir.resolve("none.jsonl").toString(), "--out", out),
                 winback("simulate", "--events", dir.toString(), "--out", out),
                 winback("simulate", "--events", trace, "--out", out, "--policy", policy.toString()),
@@ -154,7 +140,7 @@ class SimulateCommandTest {
         assertEquals("winback: --store must be memory or dynamodb-local, got 'postgres'\n", runs.get(3).err());
         assertEquals("winback: --endpoint goes with --store dynamodb-local\n", runs.get(4).err());
         assertTrue(runs.get(5).err().startsWith("winback: --until must be a date"), runs.get(5).err());
-        for (Run run : runs) {
+        for (Cli.Run run : runs) {
             assertEquals(2, run.exit(), run.err());
             assertEquals(1, run.err().lines().count(), run.err());
             assertEquals("", run.out());
@@ -166,8 +152,8 @@ class SimulateCommandTest {
     void theDynamoDbLocalStoreGivesTheSameResultsAsMemory(@TempDir Path dir) throws Exception {
         Path memory = dir.resolve("memory");
         Path dynamo = dir.resolve("dynamo");
-        Run inMemory = winback("simulate", "--events", demoTrace().toString(), "--out", memory.toString());
-        Run onDynamo = winback("simulate", "--events", demoTrace().toString(), "--out", dynamo.toString(),
+        Cli.Run inMemory = winback("simulate", "--events", demoTrace().toString(), "--out", memory.toString());
+        Cli.Run onDynamo = winback("simulate", "--events", demoTrace().toString(), "--out", dynamo.toString(),
                 "--store", "dynamodb-local");
 
         assertEquals(0, inMemory.exit(), inMemory.err());
@@ -197,7 +183,7 @@ class SimulateCommandTest {
         try (EmbeddedDynamoDb server = EmbeddedDynamoDb.start();
              DynamoDbClient client = LedgerTables.client(server.endpoint(), null)) {
             Path out = dir.resolve("out");
-            Run run = winback("simulate", "--events", demoTrace().toString(), "--out", out.toString(),
+            Cli.Run run = winback("simulate", "--events", demoTrace().toString(), "--out", out.toString(),
                     "--store", "dynamodb-local", "--endpoint", server.endpoint().toString());
             assertEquals(0, run.exit(), run.err());
 
@@ -209,8 +195,8 @@ class SimulateCommandTest {
 
             // the decisions are in the ledger table; the orders are attributed from the trace into
             // conversions.jsonl (ConversionFunction, which records them in the table in AWS, is not simulated)
-            Run fromFiles = winback("report", "--out", out.toString());
-            Run fromTable = winback("report", "--ledger-table", ledger, "--endpoint", server.endpoint().toString());
+            Cli.Run fromFiles = winback("report", "--out", out.toString());
+            Cli.Run fromTable = winback("report", "--ledger-table", ledger, "--endpoint", server.endpoint().toString());
             assertEquals(0, fromTable.exit(), fromTable.err());
             assertTrue(fromFiles.out().startsWith("Conversions (C7): 9 messages sent, 1 held out, 5 orders attributed"),
                     fromFiles.out());
