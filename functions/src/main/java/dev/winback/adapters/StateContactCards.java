@@ -5,7 +5,6 @@ import dev.winback.core.ingest.StateStore;
 import dev.winback.core.ingest.StoredState;
 import dev.winback.core.ingest.SubjectKey;
 import dev.winback.core.recall.ContactCard;
-import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,7 +30,7 @@ public final class StateContactCards implements ContactCards {
         userIds.forEach(id -> byKey.put(SubjectKey.user(id), id));
         Map<String, ContactCard> cards = new HashMap<>();
         for (Map.Entry<String, StoredState> stored : states.load(byKey.keySet()).entrySet()) {
-            UserState user = StateCodec.fromBytes(stored.getValue().body(), UserState.class);
+            UserState user = stored.getValue().state(UserState.class);
             cards.put(byKey.get(stored.getKey()), ContactCard.of(user));
         }
         return cards;

@@ -22,7 +22,6 @@ import dev.winback.core.recall.Recaller;
 import dev.winback.core.recall.Timer;
 import dev.winback.core.recall.TimerMessage;
 import dev.winback.core.state.OpsState;
-import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
 import dev.winback.core.dormancy.DormantReminders;
 import dev.winback.core.dormancy.ReminderMessage;
@@ -440,10 +439,10 @@ public final class Simulation {
         Map<String, OpsState> ops = new TreeMap<>();
         for (StoredState stored : stores.allStates().values()) {
             if (SubjectKey.isUser(stored.key())) {
-                UserState user = StateCodec.fromBytes(stored.body(), UserState.class);
+                UserState user = stored.state(UserState.class);
                 users.put(user.userId, user);
             } else {
-                ops.put(stored.key(), StateCodec.fromBytes(stored.body(), OpsState.class));
+                ops.put(stored.key(), stored.state(OpsState.class));
             }
         }
         return new Outcome(lines,

@@ -19,7 +19,6 @@ import dev.winback.core.recall.Reachability;
 import dev.winback.core.recall.Recaller;
 import dev.winback.core.recall.SuppressionList;
 import dev.winback.core.state.SegmentRules;
-import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -115,7 +114,7 @@ public final class DormantReminders {
         if (stored == null) {
             return Optional.empty();
         }
-        UserState user = StateCodec.fromBytes(stored.body(), UserState.class);
+        UserState user = stored.state(UserState.class);
         LocalDate today = LocalDate.ofInstant(now, policy.timeZone());
         if (!reminder.cohortDay().equals(user.dormantFrom)
                 || SegmentRules.loginsInWindow(user, today, policy) > policy.dormancy().threshold()) {

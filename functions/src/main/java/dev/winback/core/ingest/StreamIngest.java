@@ -15,7 +15,6 @@ import dev.winback.core.recall.TimerScheduler;
 import dev.winback.core.segments.SegmentChange;
 import dev.winback.core.state.OpsState;
 import dev.winback.core.state.SegmentRules;
-import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.Subject;
 import dev.winback.core.state.UserState;
 import java.time.Instant;
@@ -247,7 +246,7 @@ public final class StreamIngest {
     }
 
     private Applied applyEvents(String key, List<Pending> events, StoredState current) {
-        Subject subject = current == null ? newSubject(key) : StateCodec.fromBytes(current.body(), typeOf(key));
+        Subject subject = current == null ? newSubject(key) : current.state(typeOf(key));
         Map<String, Instant> enteredBefore = watchedEntries(subject);
         Instant registeredBefore = subject instanceof UserState user ? user.registeredAt : null;
         String highWater = current == null ? null : current.highWater();
@@ -297,7 +296,7 @@ public final class StreamIngest {
             cohort = DormantCohorts.entry(user, policy);
         }
         long version = current == null ? 1 : current.version() + 1;
-        StoredState next = new StoredState(key, version, newHighWater, StateCodec.toBytes(subject), tags, cohort);
+        StoredState next = StoredState.of(key, version, newHighWater, subject, tags, cohort);
         return new Applied(next, applied, duplicates, newTimers, segmentChanges, segmentFailures);
     }
 

@@ -6,7 +6,6 @@ import dev.winback.core.ingest.SubjectKey;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.recall.Decision.Outcome;
 import dev.winback.core.state.OpsState;
-import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ public final class DeadlineCheck {
         if (stored == null) {
             return Optional.empty();
         }
-        UserState user = StateCodec.fromBytes(stored.body(), UserState.class);
+        UserState user = stored.state(UserState.class);
         if (user.session == null || !timer.enteredAt().equals(user.session.watchedEnteredAt.get(timer.page()))) {
             return Optional.empty(); // re-entered (a newer timer runs), ordered, or a new session began
         }
@@ -82,7 +81,7 @@ public final class DeadlineCheck {
         }
         Map<String, OpsState> ops = new LinkedHashMap<>();
         if (!keys.isEmpty()) {
-            states.load(keys).forEach((key, stored) -> ops.put(key, StateCodec.fromBytes(stored.body(), OpsState.class)));
+            states.load(keys).forEach((key, stored) -> ops.put(key, stored.state(OpsState.class)));
         }
         return ops;
     }

@@ -8,7 +8,6 @@ import dev.winback.core.recall.Decision.Outcome;
 import dev.winback.core.recall.Recaller;
 import dev.winback.core.recall.Timer;
 import dev.winback.core.state.JourneyProgress;
-import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -84,7 +83,7 @@ public final class JourneyCheck {
             if (stored == null) {
                 return Optional.empty();
             }
-            UserState user = StateCodec.fromBytes(stored.body(), UserState.class);
+            UserState user = stored.state(UserState.class);
             JourneyProgress progress = user.journeys.get(page.journey());
             if (progress == null || !progress.running() || !progress.startedAt().equals(timer.enteredAt())
                     || !page.step().equals(progress.step())) {
@@ -98,8 +97,8 @@ public final class JourneyCheck {
                 ports.timers().schedule(List.of(step.next()), now); // before the save, as ingest arms timers
             }
             user.journeys.put(page.journey(), step.progress());
-            StoredState next = new StoredState(userKey, stored.version() + 1, stored.highWater(),
-                    StateCodec.toBytes(user), stored.tags(), stored.cohort());
+            StoredState next = StoredState.of(userKey, stored.version() + 1, stored.highWater(), user, stored.tags(),
+                    stored.cohort());
             switch (ports.states().save(next, stored.version())) {
                 case SAVED -> {
                     return step.decision();

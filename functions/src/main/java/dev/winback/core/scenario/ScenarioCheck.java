@@ -17,7 +17,6 @@ import dev.winback.core.recall.SendLedger;
 import dev.winback.core.recall.SuppressionList;
 import dev.winback.core.recall.Timer;
 import dev.winback.core.recall.TimerScheduler;
-import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -90,7 +89,7 @@ public final class ScenarioCheck {
         if (stored == null) {
             return Optional.empty();
         }
-        UserState user = StateCodec.fromBytes(stored.body(), UserState.class);
+        UserState user = stored.state(UserState.class);
         if (!timer.enteredAt().equals(user.registeredAt)) {
             return Optional.empty(); // an earlier registration turned up: that one's timer decides
         }

@@ -26,6 +26,12 @@ public record JourneyProgress(Instant startedAt, String step, Duration sinceStar
         return new JourneyProgress(startedAt, firstStep, sinceStart, null, null);
     }
 
+    /** As a store's round trip gives it back (see {@link StoredForm}). */
+    JourneyProgress stored() {
+        return new JourneyProgress(StoredForm.instant(startedAt), StoredForm.text(step), StoredForm.duration(sinceStart),
+                StoredForm.instant(endedAt), StoredForm.text(end));
+    }
+
     public boolean running() {
         return end == null;
     }

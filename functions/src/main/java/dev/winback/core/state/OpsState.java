@@ -13,6 +13,18 @@ public final class OpsState extends Subject {
     public String supply;
     public Instant updatedAt;
 
+    @Override
+    public OpsState copy() {
+        OpsState copy = new OpsState();
+        copyFingerprintsTo(copy);
+        copy.zone = StoredForm.text(zone);
+        copy.deliveryPressure = deliveryPressure;
+        copy.merchantId = StoredForm.text(merchantId);
+        copy.supply = StoredForm.text(supply);
+        copy.updatedAt = StoredForm.instant(updatedAt);
+        return copy;
+    }
+
     /** @return true if a report stamped {@code at} is newer than what is held */
     boolean isNewer(Instant at) {
         return updatedAt == null || !at.isBefore(updatedAt);

@@ -19,6 +19,20 @@ public final class Session {
     public boolean converted;
     public SortedMap<String, Instant> watchedEnteredAt = new TreeMap<>();
 
+    /** For {@link UserState#copy}: as a store's round trip gives it back. */
+    Session copy() {
+        Session copy = new Session();
+        copy.id = StoredForm.text(id);
+        copy.startedAt = StoredForm.instant(startedAt);
+        copy.pagesViewed = pagesViewed;
+        copy.lastPage = StoredForm.text(lastPage);
+        copy.leftApp = leftApp;
+        copy.leftAt = StoredForm.instant(leftAt);
+        copy.converted = converted;
+        watchedEnteredAt.forEach((page, at) -> copy.watchedEnteredAt.put(page, StoredForm.instant(at)));
+        return copy;
+    }
+
     static Session startingAt(String id, Instant at) {
         Session session = new Session();
         session.id = id;

@@ -19,6 +19,17 @@ public abstract class Subject {
     @JsonProperty("recent")
     byte[] recentEvents = new byte[0];
 
+    /**
+     * An independent copy, equal to what encoding and decoding this state gives ({@link StateCodec}):
+     * a store that keeps states as objects hands these out, as a table hands out decoded items.
+     */
+    public abstract Subject copy();
+
+    /** For {@link #copy}: the fingerprints are replaced whole, never changed in place, so they can be shared. */
+    void copyFingerprintsTo(Subject copy) {
+        copy.recentEvents = recentEvents;
+    }
+
     /** @return true if this event id was already applied */
     public boolean hasSeen(String eventId) {
         long fingerprint = fingerprint(eventId);

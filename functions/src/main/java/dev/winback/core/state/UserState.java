@@ -89,6 +89,53 @@ public final class UserState extends Subject {
         return state;
     }
 
+    @Override
+    public UserState copy() {
+        UserState copy = new UserState();
+        for (Map.Entry<String, Object> field : profile.entrySet()) {
+            Object value = StoredForm.profileValue(field.getValue());
+            if (value == StoredForm.UNMODELLED) {
+                return StateCodec.fromBytes(StateCodec.toBytes(this), UserState.class); // rare: nested values
+            }
+            copy.profile.put(field.getKey(), value);
+        }
+        copyFingerprintsTo(copy);
+        copy.userId = StoredForm.text(userId);
+        copy.consent.putAll(consent);
+        copy.registeredAt = StoredForm.instant(registeredAt);
+        copy.lastLoginAt = StoredForm.instant(lastLoginAt);
+        copy.lastLogoutAt = StoredForm.instant(lastLogoutAt);
+        copy.lastSeenAt = StoredForm.instant(lastSeenAt);
+        copy.lastActiveAt = StoredForm.instant(lastActiveAt);
+        copy.session = session == null ? null : session.copy();
+        copy.cart.addAll(cart); // lines are immutable
+        copy.orders = orders;
+        copy.spend = spend;
+        copy.firstOrderAt = StoredForm.instant(firstOrderAt);
+        copy.lastOrderAt = StoredForm.instant(lastOrderAt);
+        copy.ordersCompleted = ordersCompleted;
+        copy.couponsUsed = couponsUsed;
+        copy.lastOrderAmount = lastOrderAmount;
+        copy.discounts = discounts;
+        copy.clicks = clicks;
+        copy.lastClickAt = StoredForm.instant(lastClickAt);
+        copy.ordersByDay.putAll(ordersByDay);
+        copy.timeToOrder.putAll(timeToOrder);
+        copy.pagesPerConvertingSession = pagesPerConvertingSession;
+        copy.loginsByDay.putAll(loginsByDay);
+        copy.messagesDelivered = messagesDelivered;
+        copy.messagesRead = messagesRead;
+        copy.messagesClicked = messagesClicked;
+        copy.lastMessageClickAt = StoredForm.instant(lastMessageClickAt);
+        copy.transactions = transactions;
+        copy.transactionAmount = transactionAmount;
+        copy.lastDealAt = StoredForm.instant(lastDealAt);
+        copy.dormantFrom = dormantFrom;
+        copy.tags.addAll(tags);
+        journeys.forEach((name, progress) -> copy.journeys.put(name, progress.stored()));
+        return copy;
+    }
+
     /** Folds one event into the state. Events are applied in stream order. */
     public void apply(BehaviorEvent event, Policy policy) {
         Instant at = event.occurredAt();

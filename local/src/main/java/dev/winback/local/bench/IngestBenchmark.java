@@ -76,7 +76,7 @@ public class IngestBenchmark {
 
     /** The state after every batch but the last: what the measured (last) batch meets. */
     static InMemoryStateStore historyBefore(Policy policy, List<List<StreamRecord>> batches) {
-        InMemoryStateStore history = new InMemoryStateStore();
+        InMemoryStateStore history = InMemoryStateStore.encoding(); // what a function pays: encode and decode
         StreamIngest warm = new StreamIngest(policy, history, new CollectingQuarantine(), Clock.systemUTC(), 1);
         batches.subList(0, batches.size() - 1).forEach(warm::ingest);
         return history;

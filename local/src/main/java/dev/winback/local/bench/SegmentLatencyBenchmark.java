@@ -7,7 +7,6 @@ import dev.winback.core.ingest.StreamIngest;
 import dev.winback.core.ingest.StreamRecord;
 import dev.winback.core.ingest.SubjectKey;
 import dev.winback.core.policy.Policy;
-import dev.winback.core.state.StateCodec;
 import dev.winback.core.state.UserState;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -69,8 +68,7 @@ public class SegmentLatencyBenchmark {
         storeBeforeBatch();
         InMemoryStateStore check = history.copy();
         new StreamIngest(policy, check, new CollectingQuarantine(), Clock.systemUTC(), 1).ingest(records);
-        UserState after = StateCodec.fromBytes(check.load(List.of(SubjectKey.user(BUYER))).get(SubjectKey.user(BUYER))
-                .body(), UserState.class);
+        UserState after = check.load(List.of(SubjectKey.user(BUYER))).get(SubjectKey.user(BUYER)).state(UserState.class);
         if (!after.tags.contains("high_value")) {
             throw new IllegalStateException("the measured order does not make the buyer high_value: " + after.tags);
         }
