@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The state store for laptop runs: a map with the same conditional-write rule as the DynamoDB one.
@@ -17,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryStateStore implements StateStore {
 
     private final ConcurrentHashMap<String, StoredState> items = new ConcurrentHashMap<>();
+    /** The dormant-cohort index, as the table's index keeps it: cohort key -> the subjects filed under it, by key. */
+    private final ConcurrentHashMap<String, ConcurrentSkipListMap<String, StoredState>> cohorts = new ConcurrentHashMap<>();
     private final boolean encoding;
 
     public InMemoryStateStore() {
@@ -55,6 +58,12 @@ public final class InMemoryStateStore implements StateStore {
                 return held;
             }
             saved[0] = true;
+            if (held != null && held.cohort() != null) {
+                cohorts.get(held.cohort().key()).remove(key);
+            }
+            if (next.cohort() != null) {
+                cohorts.computeIfAbsent(next.cohort().key(), k -> new ConcurrentSkipListMap<>()).put(key, next);
+            }
             return next;
         });
         return saved[0] ? SaveOutcome.SAVED : SaveOutcome.CONFLICT;
@@ -65,12 +74,10 @@ public final class InMemoryStateStore implements StateStore {
         return (dormantFrom, shard) -> {
             String key = dev.winback.core.dormancy.DormantCohorts.key(dormantFrom, shard);
             java.util.List<dev.winback.core.dormancy.DormantCohort.Member> members = new java.util.ArrayList<>();
-            new TreeMap<>(items).values().forEach(state -> {
-                if (state.cohort() != null && state.cohort().key().equals(key)) {
-                    String userId = state.key().substring(dev.winback.core.ingest.SubjectKey.USER.length());
-                    members.add(new dev.winback.core.dormancy.DormantCohort.Member(userId, dormantFrom,
-                            dev.winback.core.recall.ContactCard.fromMap(userId, state.cohort().contact())));
-                }
+            cohorts.getOrDefault(key, new ConcurrentSkipListMap<>()).values().forEach(state -> {
+                String userId = state.key().substring(dev.winback.core.ingest.SubjectKey.USER.length());
+                members.add(new dev.winback.core.dormancy.DormantCohort.Member(userId, dormantFrom,
+                        dev.winback.core.recall.ContactCard.fromMap(userId, state.cohort().contact())));
             });
             return members;
         };
@@ -80,6 +87,7 @@ public final class InMemoryStateStore implements StateStore {
     public InMemoryStateStore copy() {
         InMemoryStateStore copy = new InMemoryStateStore(encoding);
         copy.items.putAll(items);
+        cohorts.forEach((key, members) -> copy.cohorts.put(key, new ConcurrentSkipListMap<>(members)));
         return copy;
     }
 

@@ -68,8 +68,10 @@ public final class DeadlineCheckHandler implements RequestHandler<SQSEvent, SQSB
                             : JourneyTimers.isJourney(timer) ? journeys.check(timer, clock.instant())
                             : check.check(timer, clock.instant());
                     decision.ifPresent(decided::add);
-                    LOG.info("timer {} for page {}: {}", timer.id(), timer.page(),
-                            decision.map(d -> d.outcome().wireName() + " " + d.reasons()).orElse("no longer current"));
+                    if (LOG.isInfoEnabled()) { // the id is a hash: not worth computing for a line not written
+                        LOG.info("timer {} for page {}: {}", timer.id(), timer.page(),
+                                decision.map(d -> d.outcome().wireName() + " " + d.reasons()).orElse("no longer current"));
+                    }
                 } catch (IllegalArgumentException bad) {
                     // Retrying cannot fix it; failing it sends it to the timer DLQ after maxReceiveCount.
                     LOG.error("unreadable timer message {}: {}", message.getMessageId(), bad.getMessage());

@@ -1,6 +1,5 @@
 package dev.winback.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.winback.core.conversion.Attribution;
 import dev.winback.core.conversion.Conversion;
 import dev.winback.core.conversion.Order;
@@ -33,18 +32,17 @@ final class OnlineConversions {
     }
 
     /** Called for every trace line before it is ingested; only orders matter here. */
-    void onEvent(JsonNode event, Instant at) {
-        if (event == null || at == null || !"order_placed".equals(event.path("type").asText())
-                || !event.path("userId").isTextual() || !event.path("orderId").isTextual()) {
+    void onEvent(TraceLine event, Instant at) {
+        if (at == null || !event.is("order_placed") || event.userId() == null || event.orderId() == null) {
             return; // not an order, or a bad line the ingest handler quarantines
         }
-        String userId = event.get("userId").asText();
+        String userId = event.userId();
         List<Decision> mine = stores.decisionsOf(userId);
         List<Touch> touches = mine.stream().map(Touch::of).flatMap(Optional::stream).toList();
         if (touches.isEmpty()) {
             return;
         }
-        Order order = new Order(userId, event.get("orderId").asText(), at, BigDecimal.ZERO, null, null, null, null);
+        Order order = new Order(userId, event.orderId(), at, BigDecimal.ZERO, null, null, null, null);
         Map<String, Decision> byId = mine.stream().collect(Collectors.toMap(Decision::decisionId, d -> d, (a, b) -> b));
         for (Conversion conversion : Attribution.attribute(touches, List.of(order), List.of(),
                 policy.attribution().window()).conversions()) {

@@ -1,7 +1,6 @@
 package dev.winback.local;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.winback.adapters.StateContactCards;
@@ -92,8 +91,8 @@ final class SimulatedCampaigns {
      * Whether the mapping's filter lets a trace line through to DirectoryFunction. The consumer skips the
      * others itself (and a line that is not JSON), so filtering first only saves decoding them again.
      */
-    static boolean passesDirectoryFilter(JsonNode event) {
-        return event != null && event.path("type").isTextual() && DIRECTORY_TYPES.contains(event.path("type").asText());
+    static boolean passesDirectoryFilter(TraceLine event) {
+        return event.type() != null && DIRECTORY_TYPES.contains(event.type());
     }
 
     /** The records of the batch ingest just applied that DirectoryFunction's filtered mapping receives. */

@@ -4,12 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winback.adapters.CollectingQuarantine;
 import dev.winback.adapters.InMemoryRecallLedgers;
 import dev.winback.adapters.RecordingChannels;
-import dev.winback.core.event.Timestamps;
 import dev.winback.core.ingest.IngestReport;
 import dev.winback.core.ingest.StateStore;
 import dev.winback.core.ingest.StoredState;
@@ -61,8 +58,6 @@ import java.util.TreeMap;
  * given ({@link #withStores}: the DynamoDB adapters on DynamoDB Local).
  */
 public final class Simulation {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Policy policy;
     private final int batchSize;
@@ -214,8 +209,8 @@ public final class Simulation {
         }
 
         void offer(int lineNumber, String line) {
-            JsonNode event = parseQuietly(line);
-            Instant at = occurredAt(event);
+            TraceLine event = TraceLine.of(line);
+            Instant at = event.occurredAt();
             if (at != null) {
                 scans.startAt(at);
                 runScheduledBefore(at);
@@ -228,9 +223,9 @@ public final class Simulation {
             if (SimulatedCampaigns.passesDirectoryFilter(event)) {
                 directoryBatch.add(record);
             }
-            if (isSiteCampaign(event)) {
+            if (event.is("site_campaign")) {
                 flush(); // the directory has every profile before it; then CampaignFunction's launch
-                campaigns.launch(line, event.path("eventId").asText("line-" + lineNumber));
+                campaigns.launch(line, event.eventId() != null ? event.eventId() : "line-" + lineNumber);
             } else if (batch.size() == batchSize || entersWatchedPage(event)) {
                 flush();
             }
@@ -307,13 +302,8 @@ public final class Simulation {
             batch = new ArrayList<>();
         }
 
-        private static boolean isSiteCampaign(JsonNode event) {
-            return event != null && "site_campaign".equals(event.path("type").asText());
-        }
-
-        private boolean entersWatchedPage(JsonNode event) {
-            return event != null && "page_enter".equals(event.path("type").asText())
-                    && policy.recall().watchedPages().containsKey(event.path("page").asText());
+        private boolean entersWatchedPage(TraceLine event) {
+            return event.is("page_enter") && event.page() != null && policy.recall().watchedPages().containsKey(event.page());
         }
 
         /** A trace line becomes a Kinesis record; its line number is its sequence number. */
@@ -393,25 +383,6 @@ public final class Simulation {
             if (!shards.handleRequest(event, shardContext).getBatchItemFailures().isEmpty()) {
                 throw new IllegalStateException("dormant work item failed: " + body);
             }
-        }
-    }
-
-    private static JsonNode parseQuietly(String line) {
-        try {
-            return JSON.readTree(line);
-        } catch (IOException e) {
-            return null; // the ingest handler quarantines it with the precise reason
-        }
-    }
-
-    private static Instant occurredAt(JsonNode event) {
-        if (event == null || !event.path("occurredAt").isTextual()) {
-            return null;
-        }
-        try {
-            return Timestamps.parse(event.get("occurredAt").asText());
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
         }
     }
 

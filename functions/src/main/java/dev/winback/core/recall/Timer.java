@@ -13,6 +13,15 @@ import java.util.HexFormat;
  */
 public record Timer(String userId, String page, Instant enteredAt, Instant dueAt) {
 
+    /** Looking a digest up costs as much as computing one; {@code digest()} resets it for the next use. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     /**
      * A stable id derived from the cause (user, page kind, entry time): the decision id, the
      * deduplication key for redelivered timer messages, and the schedule name.
@@ -31,11 +40,7 @@ public record Timer(String userId, String page, Instant enteredAt, Instant dueAt
     }
 
     private static String digest(String cause) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(cause.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = SHA_256.get().digest(cause.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 12);
     }
 }

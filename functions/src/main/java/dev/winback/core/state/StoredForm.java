@@ -3,7 +3,10 @@ package dev.winback.core.state;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a value becomes when a state is encoded and decoded again ({@link StateCodec}), for copies
@@ -31,7 +34,7 @@ final class StoredForm {
         return text == null || text.isEmpty() ? null : text;
     }
 
-    /** An untyped profile value as decoding gives it back, or {@link #UNMODELLED}. */
+    /** An untyped profile value as decoding gives it back (nested objects and lists too), or {@link #UNMODELLED}. */
     static Object profileValue(Object value) {
         return switch (value) {
             case String text -> text;
@@ -41,7 +44,28 @@ final class StoredForm {
             case BigDecimal number -> number;
             case Long number -> number == number.intValue() ? (Object) number.intValue() : number;
             case Double number -> (double) number.floatValue() == number ? (Object) number.floatValue() : number;
-            case List<?> list when list.stream().allMatch(String.class::isInstance) -> new java.util.ArrayList<>(list);
+            case List<?> list -> {
+                List<Object> copy = new ArrayList<>(list.size());
+                for (Object element : list) {
+                    Object stored = element == null ? null : profileValue(element);
+                    if (stored == UNMODELLED) {
+                        yield UNMODELLED;
+                    }
+                    copy.add(stored);
+                }
+                yield copy;
+            }
+            case Map<?, ?> map -> {
+                Map<Object, Object> copy = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    Object stored = entry.getValue() == null ? null : profileValue(entry.getValue());
+                    if (!(entry.getKey() instanceof String) || stored == UNMODELLED) {
+                        yield UNMODELLED;
+                    }
+                    copy.put(entry.getKey(), stored);
+                }
+                yield copy;
+            }
             default -> UNMODELLED;
         };
     }

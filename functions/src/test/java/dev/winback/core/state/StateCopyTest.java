@@ -72,11 +72,20 @@ class StateCopyTest {
     }
 
     @Test
+    void nestedProfileValuesComeBackAsDecodingGivesThem() {
+        UserState user = full();
+        user.profile.put("features", new TreeMap<>(Map.of("monthlyTonnes", 82L, "tradeFrequency", 3.4, "ratio", 0.5)));
+        user.profile.put("scores", java.util.Arrays.asList(1, 2.5, null, List.of("x"), Map.of("deep", 1.25)));
+        assertSameAsRoundTrip(user);
+    }
+
+    @Test
     void profileValuesNotModelledTakeTheCodecsPath() {
         UserState user = full();
-        user.profile.put("address", new TreeMap<>(Map.of("city", "Shanghai", "floor", 4.5)));
-        user.profile.put("scores", List.of(1, 2.5));
+        user.profile.put("big", new java.math.BigInteger("123456789012345678901234567890"));
+        user.profile.put("nested", Map.of("huge", new java.math.BigInteger("98765432109876543210")));
         assertSameAsRoundTrip(user);
+        assertEquals(StoredForm.UNMODELLED, StoredForm.profileValue(user.profile.get("big")));
     }
 
     @Test
@@ -128,9 +137,20 @@ class StateCopyTest {
         assertEquals(StateCodec.toJson(decoded), StateCodec.toJson(copy));
         if (decoded instanceof UserState read) {
             Map<String, Object> profile = ((UserState) copy).profile;
-            read.profile.forEach((name, value) -> assertEquals(value.getClass(), profile.get(name).getClass(), name));
+            read.profile.forEach((name, value) -> assertSameTypes(name, value, profile.get(name)));
         }
         return copy;
+    }
+
+    private static void assertSameTypes(String path, Object expected, Object actual) {
+        assertEquals(expected == null ? null : expected.getClass(), actual == null ? null : actual.getClass(), path);
+        if (expected instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> assertSameTypes(path + "." + key, value, ((Map<?, ?>) actual).get(key)));
+        } else if (expected instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                assertSameTypes(path + "[" + i + "]", list.get(i), ((List<?>) actual).get(i));
+            }
+        }
     }
 
     private static UserState full() {
