@@ -29,7 +29,8 @@ public final class Session {
         copy.leftApp = leftApp;
         copy.leftAt = StoredForm.instant(leftAt);
         copy.converted = converted;
-        watchedEnteredAt.forEach((page, at) -> copy.watchedEnteredAt.put(page, StoredForm.instant(at)));
+        copy.watchedEnteredAt = new TreeMap<>(watchedEnteredAt);
+        copy.watchedEnteredAt.entrySet().forEach(entered -> entered.setValue(StoredForm.instant(entered.getValue())));
         return copy;
     }
 

@@ -92,16 +92,17 @@ public final class UserState extends Subject {
     @Override
     public UserState copy() {
         UserState copy = new UserState();
-        for (Map.Entry<String, Object> field : profile.entrySet()) {
+        copy.profile = new TreeMap<>(profile); // from a sorted map: built in one pass, then each value replaced
+        for (Map.Entry<String, Object> field : copy.profile.entrySet()) {
             Object value = StoredForm.profileValue(field.getValue());
             if (value == StoredForm.UNMODELLED) {
-                return StateCodec.fromBytes(StateCodec.toBytes(this), UserState.class); // rare: nested values
+                return StateCodec.fromBytes(StateCodec.toBytes(this), UserState.class); // rare: e.g. a BigInteger
             }
-            copy.profile.put(field.getKey(), value);
+            field.setValue(value);
         }
         copyFingerprintsTo(copy);
         copy.userId = StoredForm.text(userId);
-        copy.consent.putAll(consent);
+        copy.consent = new TreeMap<>(consent);
         copy.registeredAt = StoredForm.instant(registeredAt);
         copy.lastLoginAt = StoredForm.instant(lastLoginAt);
         copy.lastLogoutAt = StoredForm.instant(lastLogoutAt);
@@ -119,10 +120,10 @@ public final class UserState extends Subject {
         copy.discounts = discounts;
         copy.clicks = clicks;
         copy.lastClickAt = StoredForm.instant(lastClickAt);
-        copy.ordersByDay.putAll(ordersByDay);
-        copy.timeToOrder.putAll(timeToOrder);
+        copy.ordersByDay = new TreeMap<>(ordersByDay);
+        copy.timeToOrder = new TreeMap<>(timeToOrder);
         copy.pagesPerConvertingSession = pagesPerConvertingSession;
-        copy.loginsByDay.putAll(loginsByDay);
+        copy.loginsByDay = new TreeMap<>(loginsByDay);
         copy.messagesDelivered = messagesDelivered;
         copy.messagesRead = messagesRead;
         copy.messagesClicked = messagesClicked;
@@ -131,7 +132,7 @@ public final class UserState extends Subject {
         copy.transactionAmount = transactionAmount;
         copy.lastDealAt = StoredForm.instant(lastDealAt);
         copy.dormantFrom = dormantFrom;
-        copy.tags.addAll(tags);
+        copy.tags = new TreeSet<>(tags);
         journeys.forEach((name, progress) -> copy.journeys.put(name, progress.stored()));
         return copy;
     }
