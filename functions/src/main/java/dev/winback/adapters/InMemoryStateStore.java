@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The state store for laptop runs: a map with the same conditional-write rule as the DynamoDB one.
@@ -18,8 +17,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class InMemoryStateStore implements StateStore {
 
     private final ConcurrentHashMap<String, StoredState> items = new ConcurrentHashMap<>();
-    /** The dormant-cohort index, as the table's index keeps it: cohort key -> the subjects filed under it, by key. */
-    private final ConcurrentHashMap<String, ConcurrentSkipListMap<String, StoredState>> cohorts = new ConcurrentHashMap<>();
+    /** The dormant-cohort index, as the table's index keeps it: cohort key -> the subjects filed under it. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, StoredState>> cohorts = new ConcurrentHashMap<>();
     private final boolean encoding;
 
     public InMemoryStateStore() {
@@ -58,11 +57,13 @@ public final class InMemoryStateStore implements StateStore {
                 return held;
             }
             saved[0] = true;
-            if (held != null && held.cohort() != null) {
-                cohorts.get(held.cohort().key()).remove(key);
+            String heldCohort = held == null || held.cohort() == null ? null : held.cohort().key();
+            String nextCohort = next.cohort() == null ? null : next.cohort().key();
+            if (heldCohort != null && !heldCohort.equals(nextCohort)) {
+                cohorts.get(heldCohort).remove(key);
             }
-            if (next.cohort() != null) {
-                cohorts.computeIfAbsent(next.cohort().key(), k -> new ConcurrentSkipListMap<>()).put(key, next);
+            if (nextCohort != null) {
+                cohorts.computeIfAbsent(nextCohort, k -> new ConcurrentHashMap<>()).put(key, next);
             }
             return next;
         });
@@ -74,7 +75,7 @@ public final class InMemoryStateStore implements StateStore {
         return (dormantFrom, shard) -> {
             String key = dev.winback.core.dormancy.DormantCohorts.key(dormantFrom, shard);
             java.util.List<dev.winback.core.dormancy.DormantCohort.Member> members = new java.util.ArrayList<>();
-            cohorts.getOrDefault(key, new ConcurrentSkipListMap<>()).values().forEach(state -> {
+            new TreeMap<>(cohorts.getOrDefault(key, new ConcurrentHashMap<>())).values().forEach(state -> {
                 String userId = state.key().substring(dev.winback.core.ingest.SubjectKey.USER.length());
                 members.add(new dev.winback.core.dormancy.DormantCohort.Member(userId, dormantFrom,
                         dev.winback.core.recall.ContactCard.fromMap(userId, state.cohort().contact())));
@@ -87,7 +88,7 @@ public final class InMemoryStateStore implements StateStore {
     public InMemoryStateStore copy() {
         InMemoryStateStore copy = new InMemoryStateStore(encoding);
         copy.items.putAll(items);
-        cohorts.forEach((key, members) -> copy.cohorts.put(key, new ConcurrentSkipListMap<>(members)));
+        cohorts.forEach((key, members) -> copy.cohorts.put(key, new ConcurrentHashMap<>(members)));
         return copy;
     }
 
