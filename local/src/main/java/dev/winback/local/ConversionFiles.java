@@ -62,9 +62,8 @@ final class ConversionFiles {
      *
      * @param receivedAt "now" for the decoder's future-timestamp rule, as in the replay
      */
-    static Attribution.Result write(Path outDir, Path trace, List<Decision> decisions, Policy policy, Instant receivedAt)
+    static Attribution.Result write(Path outDir, Path trace, List<Touch> touches, Policy policy, Instant receivedAt)
             throws IOException {
-        List<Touch> touches = decisions.stream().map(Touch::of).flatMap(java.util.Optional::stream).toList();
         Set<String> touched = new HashSet<>();
         touches.forEach(t -> touched.add(t.userId()));
         TraceFacts facts = touched.isEmpty() ? new TraceFacts(List.of(), List.of()) : readTrace(trace, policy, receivedAt, touched);
@@ -176,6 +175,11 @@ final class ConversionFiles {
             conversions.add(new Conversion(touch, order, text(json, "landingPage", false), instant(json, "landingAt", false)));
         });
         return conversions;
+    }
+
+    /** A {@code decisions.jsonl} line as the decision it records (amounts exactly as written). */
+    static Decision decision(String line) throws JsonProcessingException {
+        return decision(JSON.readTree(line));
     }
 
     /** A {@code decisions.jsonl} line as the decision it records. */

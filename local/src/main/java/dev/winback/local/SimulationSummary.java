@@ -51,11 +51,10 @@ final class SimulationSummary {
         out.printf(Locale.ROOT, "state: %,d users, %,d zones/merchants, %,d state writes, %,d timers armed%n",
                 outcome.users().size(), outcome.ops().size(), outcome.writes(), outcome.timersArmed());
 
-        out.printf(Locale.ROOT, "decisions: %,d %s%n", outcome.decisions().size(), outcomes(outcome.decisions()));
-        Map<String, List<Decision>> byTrigger = new TreeMap<>();
-        outcome.decisions().forEach(d -> byTrigger.computeIfAbsent(triggerKind(d.trigger()), k -> new ArrayList<>()).add(d));
-        byTrigger.forEach((trigger, decisions) -> out.printf(Locale.ROOT, "  %-28s %,7d %s%n",
-                trigger, decisions.size(), outcomes(decisions)));
+        DecisionCounts decided = outcome.decisionCounts();
+        out.printf(Locale.ROOT, "decisions: %,d %s%n", decided.total(), decided.byOutcome());
+        decided.byKind().forEach((trigger, outcomes) -> out.printf(Locale.ROOT, "  %-28s %,7d %s%n",
+                trigger, outcomes.values().stream().mapToInt(Integer::intValue).sum(), outcomes));
 
         Map<String, Integer> byChannel = new TreeMap<>();
         outcome.sends().forEach(s -> byChannel.merge(s.message().channel(), 1, Integer::sum));
@@ -84,12 +83,6 @@ final class SimulationSummary {
             return step < 0 ? trigger : trigger.substring(0, step);
         }
         return trigger;
-    }
-
-    private static String outcomes(List<Decision> decisions) {
-        Map<String, Integer> counts = new TreeMap<>();
-        decisions.forEach(d -> counts.merge(d.outcome().wireName(), 1, Integer::sum));
-        return counts.toString();
     }
 
     /** The first few quarantined lines as {@code trace.jsonl line 17: field "ts": message (code)}. */
