@@ -5,7 +5,6 @@ import dev.winback.core.policy.PolicyLoader;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.Map;
-import java.util.TreeMap;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
