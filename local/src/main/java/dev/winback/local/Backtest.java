@@ -164,15 +164,15 @@ final class Backtest {
         for (Decision.Outcome outcome : Decision.Outcome.values()) {
             outcomes.put(outcome.wireName(), 0L);
         }
-        o.decisions().forEach(d -> outcomes.merge(d.outcome().wireName(), 1L, Long::sum));
+        o.decisionCounts().byOutcome().forEach((outcome, n) -> outcomes.merge(outcome, (long) n, Long::sum));
         ObjectNode decisions = json.putObject("decisions");
-        decisions.put("total", o.decisions().size());
+        decisions.put("total", o.decisionCounts().total());
         outcomes.forEach(decisions::put);
         BigDecimal couponValue = o.coupons().stream().map(c -> c.amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
         json.putObject("coupons").put("issued", o.coupons().size()).put("value", money(couponValue));
         ObjectNode report = ReportCommand.json(run.touches(), run.conversions());
         json.putObject("funnel")
-                .put("decisions", o.decisions().size())
+                .put("decisions", o.decisionCounts().total())
                 .put("sends", report.path("total").path("sends").asLong())
                 .put("conversions", report.path("total").path("conversions").asLong());
         json.set("report", report);

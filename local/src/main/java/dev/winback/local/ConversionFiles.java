@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,7 +54,7 @@ final class ConversionFiles {
     private ConversionFiles() {
     }
 
-    /** The trace's valid orders and page entries of users who had a touch (the only ones attribution needs). */
+    /** The trace's valid orders of users who had a touch, and the page entries attribution can pick as landings. */
     record TraceFacts(List<Order> orders, List<PageVisit> visits) {
     }
 
@@ -62,13 +63,12 @@ final class ConversionFiles {
      *
      * @param receivedAt "now" for the decoder's future-timestamp rule, as in the replay
      */
-    static Attribution.Result write(Path outDir, Path trace, List<Decision> decisions, Policy policy, Instant receivedAt)
+    static Attribution.Result write(Path outDir, Path trace, List<Touch> touches, Policy policy, Instant receivedAt)
             throws IOException {
-        List<Touch> touches = decisions.stream().map(Touch::of).flatMap(java.util.Optional::stream).toList();
-        Set<String> touched = new HashSet<>();
-        touches.forEach(t -> touched.add(t.userId()));
-        TraceFacts facts = touched.isEmpty() ? new TraceFacts(List.of(), List.of()) : readTrace(trace, policy, receivedAt, touched);
-        Attribution.Result result = Attribution.attribute(touches, facts.orders(), facts.visits(), policy.attribution().window());
+        Duration window = policy.attribution().window();
+        TraceFacts facts = touches.isEmpty() ? new TraceFacts(List.of(), List.of())
+                : readTrace(trace, policy, receivedAt, touches, window);
+        Attribution.Result result = Attribution.attribute(touches, facts.orders(), facts.visits(), window);
         Files.createDirectories(outDir);
         try (BufferedWriter out = Files.newBufferedWriter(outDir.resolve(CONVERSIONS), StandardCharsets.UTF_8)) {
             for (Conversion conversion : result.conversions()) {
@@ -81,13 +81,21 @@ final class ConversionFiles {
 
     /**
      * Orders and page entries as the ingest accepts them (the same decoder: quarantined lines do not
-     * count), each event id once, only for {@code users}.
+     * count), each event id once, only for touched users.
+     *
+     * <p>Of the page entries only candidates for a landing are kept: a conversion's landing is the
+     * user's earliest entry at or after its touch (if no later than the order, which is at most
+     * {@code window} after the touch), so for each touch only the earliest entry in [touch, touch +
+     * window] can be one. Keeping every entry of every touched user held about a third of a long trace.
      */
-    static TraceFacts readTrace(Path trace, Policy policy, Instant receivedAt, Set<String> users) throws IOException {
+    static TraceFacts readTrace(Path trace, Policy policy, Instant receivedAt, List<Touch> touches, Duration window)
+            throws IOException {
+        Map<String, java.util.TreeMap<Instant, Landing>> landings = new java.util.HashMap<>();
+        touches.forEach(t -> landings.computeIfAbsent(t.userId(), u -> new java.util.TreeMap<>()).put(t.at(), null));
         EventDecoder decoder = new EventDecoder(policy.ingest().maxRecordBytes(), policy.ingest().maxFutureSkew());
         List<Order> orders = new ArrayList<>();
-        List<PageVisit> visits = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        long visitsRead = 0;
         try (BufferedReader reader = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.contains("order_placed") && !line.contains("page_enter")) {
@@ -98,19 +106,41 @@ final class ConversionFiles {
                 }
                 BehaviorEvent event = accepted.event();
                 String user = event.envelope().userId();
-                if (user == null || !users.contains(user) || !seen.add(event.eventId())) {
+                java.util.TreeMap<Instant, Landing> mine = user == null ? null : landings.get(user);
+                if (mine == null || !seen.add(event.eventId())) {
                     continue;
                 }
                 if (event instanceof BehaviorEvent.OrderPlaced order) {
                     orders.add(Order.of(order));
                 } else {
-                    PageVisit.of(event).ifPresent(visits::add);
+                    Optional<PageVisit> entered = PageVisit.of(event);
+                    if (entered.isPresent()) {
+                        // the touches whose window holds this entry; the first entry at the earliest time wins
+                        Landing landing = new Landing(entered.get(), visitsRead++);
+                        Instant at = landing.visit().at();
+                        for (Map.Entry<Instant, Landing> touch : mine.subMap(at.minus(window), true, at, true).entrySet()) {
+                            if (touch.getValue() == null || at.isBefore(touch.getValue().visit().at())) {
+                                touch.setValue(landing);
+                            }
+                        }
+                    }
                 }
             }
         } catch (NoSuchFileException e) {
             throw new IOException("trace file not found: " + trace, e);
         }
-        return new TraceFacts(orders, visits);
+        // Each kept entry once, in trace order (attribution sorts by time, stably, as with every entry).
+        java.util.TreeMap<Long, PageVisit> kept = new java.util.TreeMap<>();
+        landings.values().forEach(m -> m.values().forEach(l -> {
+            if (l != null) {
+                kept.put(l.sequence(), l.visit());
+            }
+        }));
+        return new TraceFacts(orders, List.copyOf(kept.values()));
+    }
+
+    /** A page entry and its place among the trace's entries. */
+    private record Landing(PageVisit visit, long sequence) {
     }
 
     static ObjectNode json(Conversion c) {
@@ -176,6 +206,11 @@ final class ConversionFiles {
             conversions.add(new Conversion(touch, order, text(json, "landingPage", false), instant(json, "landingAt", false)));
         });
         return conversions;
+    }
+
+    /** A {@code decisions.jsonl} line as the decision it records (amounts exactly as written). */
+    static Decision decision(String line) throws JsonProcessingException {
+        return decision(JSON.readTree(line));
     }
 
     /** A {@code decisions.jsonl} line as the decision it records. */

@@ -178,7 +178,14 @@ final class DynamoStores implements SimulationStores {
     }
 
     @Override
-    public synchronized List<Decision> allDecisions() {
+    public DecisionCounts writeDecisions(java.nio.file.Path file) throws java.io.IOException {
+        List<Decision> decisions = allDecisions();
+        SimulationFiles.lines(file, decisions.stream().map(SimulationFiles::decision).toList());
+        return DecisionCounts.of(decisions);
+    }
+
+    /** Every decision, in the order it was first recorded. */
+    private synchronized List<Decision> allDecisions() {
         Map<String, Decision> byId = new HashMap<>();
         for (String userId : new java.util.LinkedHashSet<>(recorded.values())) {
             decisionLog.forUser(userId, BEGINNING, END).forEach(d -> byId.put(d.decisionId(), d));

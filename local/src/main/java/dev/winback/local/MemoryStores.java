@@ -3,7 +3,6 @@ package dev.winback.local;
 import dev.winback.adapters.InMemoryRecallLedgers;
 import dev.winback.adapters.InMemoryRewardStats;
 import dev.winback.adapters.InMemoryStateStore;
-import dev.winback.adapters.RecordingChannels;
 import dev.winback.core.dormancy.DormantCohort;
 import dev.winback.core.ingest.StateStore;
 import dev.winback.core.ingest.StoredState;
@@ -14,6 +13,8 @@ import dev.winback.core.recall.DecisionLog;
 import dev.winback.core.recall.SendLedger;
 import dev.winback.core.scenario.RewardChoices;
 import dev.winback.core.scenario.RewardStats;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,9 @@ final class MemoryStores implements SimulationStores {
     private final DormantCohort cohorts = state.cohortIndex();
     private final InMemoryRecallLedgers ledgers = new InMemoryRecallLedgers();
     private final InMemoryRewardStats rewards = new InMemoryRewardStats();
-    private final RecordingChannels decisions;
+    private final SpilledDecisions decisions = new SpilledDecisions();
 
     MemoryStores(Clock clock) {
-        this.decisions = new RecordingChannels(clock::instant);
     }
 
     @Override
@@ -73,7 +73,7 @@ final class MemoryStores implements SimulationStores {
 
     @Override
     public List<Decision> decisionsOf(String userId) {
-        return decisions.decisionsOf(userId); // indexed by user: a scan per order was quadratic
+        return decisions.touchesOf(userId); // indexed by user: a scan per order was quadratic
     }
 
     @Override
@@ -82,12 +82,17 @@ final class MemoryStores implements SimulationStores {
     }
 
     @Override
-    public List<Decision> allDecisions() {
-        return decisions.decisions();
+    public DecisionCounts writeDecisions(Path file) throws IOException {
+        return decisions.write(file);
     }
 
     @Override
     public List<InMemoryRecallLedgers.IssuedCoupon> allCoupons() {
         return ledgers.coupons();
+    }
+
+    @Override
+    public void close() {
+        decisions.close();
     }
 }

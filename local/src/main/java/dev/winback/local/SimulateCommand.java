@@ -5,7 +5,6 @@ import dev.winback.core.policy.PolicyLoader;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.Map;
-import java.util.TreeMap;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -203,11 +202,10 @@ public final class SimulateCommand implements Callable<Integer> {
                     outcome.quarantinedByReason().isEmpty() ? "" : outcome.quarantinedByReason());
             out.printf("%d users, %d zones/merchants, %d state writes%n",
                     outcome.users().size(), outcome.ops().size(), outcome.writes());
-            Map<String, Long> outcomes = new TreeMap<>();
-            outcome.decisions().forEach(d -> outcomes.merge(d.outcome().wireName(), 1L, Long::sum));
+            Map<String, Integer> outcomes = outcome.decisionCounts().byOutcome();
             BigDecimal spend = outcome.coupons().stream().map(c -> c.amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
             out.printf("%d timers armed, %d decisions %s, %d messages sent, %d coupons worth %s%n",
-                    outcome.timersArmed(), outcome.decisions().size(), outcomes, outcome.sends().size(),
+                    outcome.timersArmed(), outcome.decisionCounts().total(), outcomes, outcome.sends().size(),
                     outcome.coupons().size(), spend.toPlainString());
             out.printf("wrote %s/{users,ops,quarantine,decisions,sends,coupons,conversions}.jsonl (./winback report --out %s)%n", dir, dir);
             out.flush();

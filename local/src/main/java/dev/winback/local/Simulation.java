@@ -102,15 +102,27 @@ public final class Simulation {
         return new Simulation(policy, batchSize, wallClock, until, suppressed, storeFactory, watcher);
     }
 
-    /** What a run produced, for the summary and for tests. */
+    /**
+     * What a run produced, for the summary and for tests. The decisions are counted, not held (a long
+     * trace makes millions): {@link #decisions()} reads them back from {@code dir/decisions.jsonl}.
+     */
     public record Outcome(int lines, int received, int applied, int duplicates, int writes,
                           Map<String, Integer> quarantinedByReason, Map<String, UserState> users,
-                          Map<String, OpsState> ops, int timersArmed, List<Decision> decisions,
+                          Map<String, OpsState> ops, int timersArmed, DecisionCounts decisionCounts,
                           List<RecordingChannels.Sent> sends, List<InMemoryRecallLedgers.IssuedCoupon> coupons,
-                          int rewardConversions) {
+                          int rewardConversions, Path dir) {
 
         public int quarantined() {
             return quarantinedByReason.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** Every decision, as {@code decisions.jsonl} records it (details as JSON values), in file order. */
+        public List<Decision> decisions() {
+            try {
+                return SimulationFiles.readDecisions(dir.resolve(ConversionFiles.DECISIONS));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
@@ -169,11 +181,15 @@ public final class Simulation {
         monitor.traceRead();
         replay.finish(until);
 
-        Outcome outcome = outcome(lines, reports, quarantine, stores, timers, channels, learning.counted());
+        Files.createDirectories(outDir);
+        DecisionCounts decided = stores.writeDecisions(outDir.resolve(ConversionFiles.DECISIONS));
+        Outcome outcome = outcome(lines, reports, quarantine, stores, timers, channels, learning.counted(), decided, outDir);
         SimulationFiles.write(outDir, outcome, quarantine);
         campaigns.write(outDir);
-        // C7: the trace's orders attributed to the run's touches (sent and holdout decisions).
-        ConversionFiles.write(outDir, trace, outcome.decisions(), policy, wallClock.instant());
+        // C7: the trace's orders attributed to the run's touches (sent and holdout decisions), read back
+        // from decisions.jsonl as `report` reads them.
+        ConversionFiles.write(outDir, trace, ConversionFiles.readTouches(outDir.resolve(ConversionFiles.DECISIONS)),
+                policy, wallClock.instant());
         return outcome;
     }
 
@@ -403,7 +419,7 @@ public final class Simulation {
 
     private static Outcome outcome(int lines, IngestTotals reports, CollectingQuarantine quarantine,
                                    SimulationStores stores, VirtualTimers timers, RecordingChannels channels,
-                                   int rewardConversions) {
+                                   int rewardConversions, DecisionCounts decided, Path dir) {
         Map<String, Integer> byReason = new TreeMap<>();
         quarantine.records().forEach(q -> byReason.merge(q.reason().code(), 1, Integer::sum));
         Map<String, UserState> users = new TreeMap<>();
@@ -418,8 +434,8 @@ public final class Simulation {
         }
         return new Outcome(lines,
                 reports.received, reports.applied, reports.duplicates, reports.writes,
-                byReason, users, ops, timers.armedCount(), stores.allDecisions(), channels.sent(), stores.allCoupons(),
-                rewardConversions);
+                byReason, users, ops, timers.armedCount(), decided, channels.sent(), stores.allCoupons(),
+                rewardConversions, dir);
     }
 
     /** The simulation's clock: moves only forward, to event times and timer due times. */

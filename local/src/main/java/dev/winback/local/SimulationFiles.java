@@ -29,14 +29,25 @@ final class SimulationFiles {
     private SimulationFiles() {
     }
 
+    /** Everything but decisions.jsonl, which the stores write ({@link SimulationStores#writeDecisions}). */
     static void write(Path outDir, Simulation.Outcome outcome, CollectingQuarantine quarantine) throws IOException {
         Files.createDirectories(outDir);
         lines(outDir.resolve("users.jsonl"), outcome.users().values().stream().map(StateCodec::toJson).toList());
         lines(outDir.resolve("ops.jsonl"), outcome.ops().values().stream().map(StateCodec::toJson).toList());
         lines(outDir.resolve("quarantine.jsonl"), quarantine.records().stream().map(SimulationFiles::quarantined).toList());
-        lines(outDir.resolve("decisions.jsonl"), outcome.decisions().stream().map(SimulationFiles::decision).toList());
         lines(outDir.resolve("sends.jsonl"), outcome.sends().stream().map(SimulationFiles::send).toList());
         lines(outDir.resolve("coupons.jsonl"), outcome.coupons().stream().map(SimulationFiles::coupon).toList());
+    }
+
+    /** A decisions.jsonl as the decisions it records, in file order (details as JSON values). */
+    static List<Decision> readDecisions(Path file) throws IOException {
+        List<Decision> decisions = new java.util.ArrayList<>();
+        try (java.io.BufferedReader in = Files.newBufferedReader(file)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                decisions.add(ConversionFiles.decision(line));
+            }
+        }
+        return decisions;
     }
 
     private static String quarantined(Quarantine.QuarantinedRecord q) {
@@ -63,7 +74,7 @@ final class SimulationFiles {
         return json;
     }
 
-    private static String decision(Decision d) {
+    static String decision(Decision d) {
         return decisionJson(d).toString();
     }
 
@@ -89,7 +100,7 @@ final class SimulationFiles {
         return json.toString();
     }
 
-    private static void lines(Path file, List<String> lines) throws IOException {
+    static void lines(Path file, List<String> lines) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file)) {
             for (String line : lines) {
                 out.write(line);

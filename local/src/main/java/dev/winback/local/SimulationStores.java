@@ -11,6 +11,8 @@ import dev.winback.core.recall.DecisionLog;
 import dev.winback.core.recall.SendLedger;
 import dev.winback.core.scenario.RewardChoices;
 import dev.winback.core.scenario.RewardStats;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -51,14 +53,20 @@ public interface SimulationStores extends AutoCloseable {
 
     RewardChoices rewardChoices();
 
-    /** The user's decisions so far (any time), for attributing an order as it arrives. */
+    /**
+     * The user's decisions so far (any time), for attributing an order as it arrives; a store may leave
+     * out what cannot be a touch (C7) and trim a touch's details to what attribution reads.
+     */
     List<Decision> decisionsOf(String userId);
 
     /** Every stored subject (users, zones, merchants), ordered by key. */
     Map<String, StoredState> allStates();
 
-    /** Every decision, in the order it was first recorded. */
-    List<Decision> allDecisions();
+    /**
+     * Writes every decision to {@code file} (decisions.jsonl), once each, in the order it was first
+     * recorded, with its latest content, and counts them.
+     */
+    DecisionCounts writeDecisions(Path file) throws IOException;
 
     /** Every coupon issued, in the order it was issued. */
     List<InMemoryRecallLedgers.IssuedCoupon> allCoupons();

@@ -3,7 +3,6 @@ package dev.winback.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winback.adapters.InMemoryRecallLedgers;
-import dev.winback.core.recall.Decision;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -51,11 +48,10 @@ final class SimulationSummary {
         out.printf(Locale.ROOT, "state: %,d users, %,d zones/merchants, %,d state writes, %,d timers armed%n",
                 outcome.users().size(), outcome.ops().size(), outcome.writes(), outcome.timersArmed());
 
-        out.printf(Locale.ROOT, "decisions: %,d %s%n", outcome.decisions().size(), outcomes(outcome.decisions()));
-        Map<String, List<Decision>> byTrigger = new TreeMap<>();
-        outcome.decisions().forEach(d -> byTrigger.computeIfAbsent(triggerKind(d.trigger()), k -> new ArrayList<>()).add(d));
-        byTrigger.forEach((trigger, decisions) -> out.printf(Locale.ROOT, "  %-28s %,7d %s%n",
-                trigger, decisions.size(), outcomes(decisions)));
+        DecisionCounts decided = outcome.decisionCounts();
+        out.printf(Locale.ROOT, "decisions: %,d %s%n", decided.total(), decided.byOutcome());
+        decided.byKind().forEach((trigger, outcomes) -> out.printf(Locale.ROOT, "  %-28s %,7d %s%n",
+                trigger, outcomes.values().stream().mapToInt(Integer::intValue).sum(), outcomes));
 
         Map<String, Integer> byChannel = new TreeMap<>();
         outcome.sends().forEach(s -> byChannel.merge(s.message().channel(), 1, Integer::sum));
@@ -84,12 +80,6 @@ final class SimulationSummary {
             return step < 0 ? trigger : trigger.substring(0, step);
         }
         return trigger;
-    }
-
-    private static String outcomes(List<Decision> decisions) {
-        Map<String, Integer> counts = new TreeMap<>();
-        decisions.forEach(d -> counts.merge(d.outcome().wireName(), 1, Integer::sum));
-        return counts.toString();
     }
 
     /** The first few quarantined lines as {@code trace.jsonl line 17: field "ts": message (code)}. */
