@@ -52,6 +52,15 @@ public final class BenchCommand implements Callable<Integer> {
             + " replayed with every trigger on, events per CPU second (about a minute per run).")
     boolean simulation;
 
+    @Option(names = "--simulation-memory", paramLabel = "TRACE", description = "Only simulate's memory: replay TRACE (from"
+            + " `generate`) with a full collection every --sample-every seconds and print the live heap after each, its"
+            + " peak and the peak resident set. Give the JVM its heap with JAVA_TOOL_OPTIONS=-Xmx..., e.g. 10g for 50M events.")
+    java.nio.file.Path simulationMemory;
+
+    @Option(names = "--sample-every", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Seconds between heap samples of --simulation-memory (default: ${DEFAULT-VALUE}).")
+    int sampleEvery;
+
     @Spec
     CommandSpec spec;
 
@@ -76,6 +85,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (simulation) {
             names.add("simulate");
+        }
+        if (simulationMemory != null) {
+            SimulateCommand.requireReadable(simulationMemory);
+            dev.winback.local.bench.SimulationMemory.run(out, simulationMemory, java.time.Duration.ofSeconds(Math.max(1, sampleEvery)));
+            return 0;
         }
         if (coldStart) {
             return dev.winback.local.bench.ColdStartBench.run(out, quick ? 1 : 5);

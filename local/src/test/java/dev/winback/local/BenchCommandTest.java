@@ -144,4 +144,31 @@ class BenchCommandTest {
         Run list = bench(Benchmarks.all(), "--list");
         assertEquals(Benchmarks.all().stream().map(BenchSuite::name).toList(), list.out().lines().toList());
     }
+
+    @Test
+    void simulationMemorySamplesTheLiveHeapThroughARealReplay(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path trace = dir.resolve("t.jsonl");
+        assertEquals(0, Cli.winback("generate", "--users", "200", "--days", "1", "--out", trace.toString()).exit());
+        long events = java.nio.file.Files.lines(trace).count();
+
+        Run run = bench(Benchmarks.all(), "--simulation-memory", trace.toString(), "--sample-every", "1");
+
+        assertEquals(0, run.exit(), run.out() + run.err());
+        String summary = run.out().lines().filter(l -> l.startsWith("simulate memory: ")).findFirst().orElseThrow();
+        assertTrue(summary.startsWith(String.format("simulate memory: %,d events in ", events)), summary);
+        java.util.regex.Matcher peak = java.util.regex.Pattern.compile("peak live heap ([0-9,]+) MB").matcher(summary);
+        assertTrue(peak.find(), summary);
+        long peakMb = Long.parseLong(peak.group(1).replace(",", ""));
+        assertTrue(peakMb > 0 && peakMb < Runtime.getRuntime().maxMemory() >> 20, summary);
+        // at least the samples at the end of the replay and of the run, each no higher than the peak
+        List<Long> samples = run.out().lines().filter(l -> l.matches(".* lines  live heap .*"))
+                .map(l -> Long.parseLong(l.replaceAll(".*live heap\\s+([0-9,]+) MB.*", "$1").replace(",", ""))).toList();
+        assertTrue(samples.size() >= 2, run.out());
+        assertTrue(samples.stream().allMatch(mb -> mb <= peakMb), run.out());
+
+        Run missing = bench(Benchmarks.all(), "--simulation-memory", dir.resolve("nope.jsonl").toString());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("nope.jsonl"), missing.err());
+    }
 }
