@@ -13,6 +13,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
@@ -41,10 +43,10 @@ public final class StateCodec {
     /** First byte of every stored body, so the format can change without a migration. */
     private static final byte FORMAT_DEFLATED_CBOR = 1;
 
-    // zlib streams cost a 256 KB allocation each; one per thread, reset between uses.
-    private static final ThreadLocal<Deflater> DEFLATERS =
-            ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED, true));
-    private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(() -> new Inflater(true));
+    // zlib streams cost a 256 KB allocation each: pooled and reset between uses. A pool, not one per
+    // thread, because states are encoded on the short-lived virtual threads that save them in parallel.
+    private static final Queue<Deflater> DEFLATERS = new ConcurrentLinkedQueue<>();
+    private static final Queue<Inflater> INFLATERS = new ConcurrentLinkedQueue<>();
 
     private StateCodec() {
     }
@@ -62,15 +64,22 @@ public final class StateCodec {
     public static byte[] toBytes(Subject state) {
         try {
             byte[] cbor = CBOR.writeValueAsBytes(state);
-            Deflater deflater = DEFLATERS.get();
-            deflater.reset();
-            deflater.setInput(cbor);
-            deflater.finish();
+            Deflater deflater = DEFLATERS.poll();
+            if (deflater == null) {
+                deflater = new Deflater(Deflater.BEST_SPEED, true);
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream(cbor.length / 2 + 16);
-            out.write(FORMAT_DEFLATED_CBOR);
-            byte[] buffer = new byte[512];
-            while (!deflater.finished()) {
-                out.write(buffer, 0, deflater.deflate(buffer));
+            try {
+                deflater.setInput(cbor);
+                deflater.finish();
+                out.write(FORMAT_DEFLATED_CBOR);
+                byte[] buffer = new byte[512];
+                while (!deflater.finished()) {
+                    out.write(buffer, 0, deflater.deflate(buffer));
+                }
+            } finally {
+                deflater.reset();
+                DEFLATERS.offer(deflater);
             }
             return out.toByteArray();
         } catch (IOException e) {
@@ -82,8 +91,10 @@ public final class StateCodec {
         if (bytes.length == 0 || bytes[0] != FORMAT_DEFLATED_CBOR) {
             throw new IllegalStateException("stored " + type.getSimpleName() + " has an unknown format");
         }
-        Inflater inflater = INFLATERS.get();
-        inflater.reset();
+        Inflater inflater = INFLATERS.poll();
+        if (inflater == null) {
+            inflater = new Inflater(true);
+        }
         inflater.setInput(bytes, 1, bytes.length - 1);
         try {
             // Inflated into one array first: Jackson parses an array faster than a stream.
@@ -103,6 +114,9 @@ public final class StateCodec {
         } catch (IOException | java.util.zip.DataFormatException e) {
             throw new UncheckedIOException("stored state of type " + type.getSimpleName() + " is unreadable",
                     e instanceof IOException io ? io : new IOException(e));
+        } finally {
+            inflater.reset();
+            INFLATERS.offer(inflater);
         }
     }
 

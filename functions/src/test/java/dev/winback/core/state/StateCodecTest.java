@@ -40,4 +40,27 @@ class StateCodecTest {
                 () -> StateCodec.fromBytes(Arrays.copyOf(body, body.length / 2), UserState.class));
         assertEquals("stored state of type UserState is unreadable", e.getMessage());
     }
+
+    @Test
+    void statesEncodedAndDecodedOnManyVirtualThreadsAtOnceReadBackAsWritten() throws Exception {
+        // ingest saves users in parallel on virtual threads: the pooled zlib streams must not be shared
+        java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 2_000; i++) {
+                int n = i;
+                results.add(executor.submit(() -> {
+                    UserState user = new UserState();
+                    user.userId = "u-" + n;
+                    for (int e = 0; e < n % 50; e++) {
+                        user.remember("event-" + n + "-" + e, 50);
+                    }
+                    UserState read = StateCodec.fromBytes(StateCodec.toBytes(user), UserState.class);
+                    return read.userId + "/" + read.rememberedEvents();
+                }));
+            }
+        }
+        for (int i = 0; i < results.size(); i++) {
+            assertEquals("u-" + i + "/" + (i % 50), results.get(i).get());
+        }
+    }
 }
