@@ -22,6 +22,7 @@ public final class Benchmarks {
                 BenchSuite.of("item-size", IngestRows::itemSize),
                 BenchSuite.of("simulator", SimulatorRows::rows),
                 BenchSuite.of("simulate", SimulationThroughput::rows),
+                BenchSuite.of("simulate-memory", Benchmarks::simulateMemory),
                 BenchSuite.of("generate", GenerateRows::rows),
                 BenchSuite.jmh("kmeans", List.of(GeoCampaignBenchmark.class), GeoRows.GROUP, GeoRows::rows),
                 BenchSuite.of("cost", CostRows::rows),
@@ -35,6 +36,15 @@ public final class Benchmarks {
         return List.of(BenchRow.referenced("timers", "SQS timer lateness p99, 40 timers due 1-5 s ahead (MiniStack)",
                 "the due time (SQS DelaySeconds: whole seconds)",
                 "./mvnw -B -pl tests test -Dtest=TimerSchedulersTest (published: p99 577-595 ms)", "p99 <= 1 s"));
+    }
+
+    /** A 50M-event replay takes about 35 minutes and 8 GB of trace: its own option, on a trace of the caller's. */
+    private static List<BenchRow> simulateMemory(BenchRun run) {
+        return List.of(BenchRow.referenced("simulate-memory", "simulate, 50M events: peak live heap (after a full collection)",
+                "the trace: 50,139,848 events, 97,000 users + 9,700 B2B users x 30 days",
+                "./winback generate --users 97000 --days 30 --out t.jsonl && JAVA_TOOL_OPTIONS=-Xmx10g ./winback bench"
+                        + " --simulation-memory t.jsonl (published: 3.0 GB at the end of the replay, peak 3.7 GB)",
+                "measured"));
     }
 
     /** Starts MiniStack and a JVM per function and round (minutes): its own option prints its own table. */
