@@ -48,8 +48,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Showcase: the trace's seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--variant", defaultValue = "config/policies/variant-generous.yaml", paramLabel = "FILE",
-            description = "Showcase: the policy compared with the default one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--variant", paramLabel = "FILE",
+            description = "Showcase: the policy compared with the default one (default: the repository's config/policies/variant-generous.yaml).")
     Path variant;
 
     @Option(names = "--weeks", defaultValue = "4", description = "With --events: weeks to keep the clock running after the trace, for the daily dormant scans (default: ${DEFAULT-VALUE}).")
@@ -84,12 +84,13 @@ public final class DemoCommand implements Callable<Integer> {
         if (users < 1 || users > 100_000) {
             throw new WinbackCommand.UserError("--users must be 1..100000 (the demo should stay quick)");
         }
+        Path variant = Home.orDefault(this.variant, "config/policies/variant-generous.yaml");
         if (!Files.isRegularFile(variant)) {
-            throw new WinbackCommand.UserError("variant policy " + variant + " not found; run ./winback from the repository root");
+            throw new WinbackCommand.UserError("variant policy " + variant + " not found");
         }
         List<Backtest.Candidate> candidates = List.of(
                 new Backtest.Candidate("default", "config/policy.yaml", PolicyLoader.defaults()),
-                new Backtest.Candidate(BacktestCommand.nameOf(variant), variant.toString(), PolicyLoader.fromFile(variant)));
+                new Backtest.Candidate(BacktestCommand.nameOf(variant), Home.shown(variant), PolicyLoader.fromFile(variant)));
         PrintWriter w = spec.commandLine().getOut();
         Files.createDirectories(out);
         Path trace = out.resolve("trace.jsonl");

@@ -1,5 +1,6 @@
 package dev.winback.local.bench;
 
+import dev.winback.local.Home;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -75,7 +76,7 @@ public final class ColdStartBench {
     }
 
     static final String REGION = "us-east-1";
-    static final Path JAR = Path.of("functions/target/winback-functions-lambda.jar");
+    static final Path JAR = Home.path("functions/target/winback-functions-lambda.jar");
 
     enum Variant { BASELINE, WINBACK, PRIMED }
 
@@ -94,7 +95,7 @@ public final class ColdStartBench {
 
     /** Runs {@code rounds} rounds and prints the table; 0 when every run answered. */
     public static int run(PrintWriter out, int rounds) throws Exception {
-        Path template = Path.of("template.yaml");
+        Path template = Home.path("template.yaml");
         if (!Files.isRegularFile(template) || !Files.isRegularFile(JAR)) {
             throw new UserError("the cold-start benchmark runs from the repository root after a build: needs template.yaml and "
                     + JAR + " (./mvnw -q -B -Dmaven.test.skip=true -pl functions,local -am package)");
@@ -117,7 +118,7 @@ public final class ColdStartBench {
                 Map<String, String> primed = aws.freshStack();
                 for (Map.Entry<String, String> sample : SAMPLES.entrySet()) {
                     SamTemplate.FunctionDefinition function = sam.function(sample.getKey());
-                    byte[] event = Files.readAllBytes(Path.of("events").resolve(sample.getValue()));
+                    byte[] event = Files.readAllBytes(Home.path("events").resolve(sample.getValue()));
                     Map<Variant, List<Run>> byVariant = results.computeIfAbsent(function.logicalId(), f -> new LinkedHashMap<>());
                     Run winback = measure(aws, sam, function, plain, event, runner, function.handler(), false);
                     Run baseline = measure(aws, sam, function, baselineEnv(plain, winback.calls()), event, runner,

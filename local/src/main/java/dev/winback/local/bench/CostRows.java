@@ -1,5 +1,6 @@
 package dev.winback.local.bench;
 
+import dev.winback.local.Home;
 import dev.winback.core.policy.PolicyLoader;
 import dev.winback.local.cost.CostModel;
 import dev.winback.local.cost.CostReport;
@@ -29,7 +30,7 @@ final class CostRows {
 
     /** A file of the repository: from its root ({@code ./winback}) or from a module (the tests). */
     static Path repoFile(String name) {
-        Path here = Path.of(name);
+        Path here = Home.path(name);
         return Files.exists(here) || !Files.exists(Path.of("..", name)) ? here : Path.of("..", name);
     }
 

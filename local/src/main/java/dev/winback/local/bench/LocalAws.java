@@ -1,5 +1,6 @@
 package dev.winback.local.bench;
 
+import dev.winback.local.Home;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winback.local.WinbackCommand.UserError;
@@ -47,7 +48,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 final class LocalAws implements AutoCloseable {
 
-    private static final Path MINISTACK = Path.of(".venv/bin/ministack");
+    private static final Path MINISTACK = Home.path(".venv/bin/ministack");
 
     private final Process ministack;
     final CountingProxy proxy;
@@ -185,7 +186,7 @@ final class LocalAws implements AutoCloseable {
 
     /** ImportFunction reads the object its sample S3 event names. */
     private void uploadImportSample() throws IOException {
-        JsonNode object = new ObjectMapper().readTree(Path.of("events/s3-import.json").toFile()).at("/Records/0/s3");
+        JsonNode object = new ObjectMapper().readTree(Home.path("events/s3-import.json").toFile()).at("/Records/0/s3");
         String bucket = object.at("/bucket/name").asText();
         String key = URLDecoder.decode(object.at("/object/key").asText(), StandardCharsets.UTF_8);
         try {
@@ -193,7 +194,7 @@ final class LocalAws implements AutoCloseable {
         } catch (S3Exception alreadyThere) {
             // an earlier round made it
         }
-        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(Path.of("events/directory-import.csv")));
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(Home.path("events/directory-import.csv")));
     }
 
     @Override

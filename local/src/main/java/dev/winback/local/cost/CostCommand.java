@@ -1,5 +1,6 @@
 package dev.winback.local.cost;
 
+import dev.winback.local.Home;
 import dev.winback.core.policy.Policy;
 import dev.winback.core.policy.PolicyLoader;
 import dev.winback.local.WinbackCommand;
@@ -30,12 +31,12 @@ public final class CostCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML (default: config/policy.yaml as shipped).")
     Path policy;
 
-    @Option(names = "--prices", paramLabel = "FILE", defaultValue = "config/prices-us-east-1.yaml",
-            description = "Price table (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "Price table (default: the repository's config/prices-us-east-1.yaml).")
     Path prices;
 
-    @Option(names = "--template", paramLabel = "FILE", defaultValue = "template.yaml",
-            description = "The SAM template: memory, architecture, batch sizes and windows, alarms (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--template", paramLabel = "FILE",
+            description = "The SAM template: memory, architecture, batch sizes and windows, alarms (default: the repository's template.yaml).")
     Path template;
 
     @Option(names = "--shards", paramLabel = "N",
@@ -81,8 +82,8 @@ public final class CostCommand implements Callable<Integer> {
             throw new WinbackCommand.UserError("--batch-window must be 0..300 seconds (Lambda's limit)");
         }
         Policy loaded = policy == null ? PolicyLoader.defaults() : PolicyLoader.fromFile(policy);
-        PriceTable table = PriceTable.load(prices);
-        Deployment deployment = Deployment.load(template);
+        PriceTable table = PriceTable.load(Home.orDefault(prices, "config/prices-us-east-1.yaml"));
+        Deployment deployment = Deployment.load(Home.orDefault(template, "template.yaml"));
         int streamShards = shards != null ? shards : (int) table.assumption("kinesis.shards");
         Path dir = ingestOnly ? null : out != null ? out : Files.createTempDirectory("winback-cost");
         try {

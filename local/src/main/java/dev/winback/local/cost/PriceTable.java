@@ -38,7 +38,7 @@ public record PriceTable(String source, String region, String currency, String a
 
     public static PriceTable load(Path file) {
         try {
-            return parse(Files.readAllBytes(file), file.toString());
+            return parse(Files.readAllBytes(file), dev.winback.local.Home.shown(file));
         } catch (NoSuchFileException e) {
             throw new WinbackCommand.UserError("price table not found: " + file + " (pass --prices FILE)");
         } catch (IOException e) {

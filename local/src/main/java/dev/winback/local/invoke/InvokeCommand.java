@@ -1,5 +1,6 @@
 package dev.winback.local.invoke;
 
+import dev.winback.local.Home;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winback.local.WinbackCommand.UserError;
 import java.io.BufferedReader;
@@ -51,8 +52,8 @@ public final class InvokeCommand implements Callable<Integer> {
             description = "The event JSON ('-' reads stdin). Default: {} as sam local invoke.")
     String event;
 
-    @Option(names = {"-t", "--template"}, paramLabel = "FILE", defaultValue = "template.yaml",
-            description = "The SAM template (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-t", "--template"}, paramLabel = "FILE",
+            description = "The SAM template (default: the repository's template.yaml).")
     Path template;
 
     @Option(names = {"-n", "--env-vars"}, paramLabel = "FILE",
@@ -82,7 +83,7 @@ public final class InvokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        SamTemplate sam = SamTemplate.read(template);
+        SamTemplate sam = SamTemplate.read(Home.orDefault(template, "template.yaml"));
         SamTemplate.FunctionDefinition function = sam.function(functionId);
         FunctionEnvironment.EnvVarsFile file = envVars == null ? FunctionEnvironment.EnvVarsFile.NONE
                 : FunctionEnvironment.EnvVarsFile.read(envVars);

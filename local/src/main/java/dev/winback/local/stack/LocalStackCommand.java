@@ -1,5 +1,6 @@
 package dev.winback.local.stack;
 
+import dev.winback.local.Home;
 import dev.winback.local.WinbackCommand.UserError;
 import dev.winback.local.invoke.ParameterOverrides;
 import java.io.BufferedReader;
@@ -42,7 +43,7 @@ abstract class LocalStackCommand {
 
     /** The repository root: the winback script runs from it. */
     static Path root() {
-        Path root = Path.of("").toAbsolutePath();
+        Path root = Home.path("").toAbsolutePath();
         if (!Files.isRegularFile(root.resolve("infra/local-deploy.py")) || !Files.isRegularFile(root.resolve("template.yaml"))) {
             throw new UserError("run it from the repository root (./winback up): no infra/local-deploy.py and template.yaml in " + root);
         }
