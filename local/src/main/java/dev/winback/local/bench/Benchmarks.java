@@ -43,7 +43,7 @@ public final class Benchmarks {
         return List.of(BenchRow.referenced("simulate-memory", "simulate, 50M events: peak live heap (after a full collection)",
                 "the trace: 50,139,848 events, 97,000 users + 9,700 B2B users x 30 days",
                 "./winback generate --users 97000 --days 30 --out t.jsonl && JAVA_TOOL_OPTIONS=-Xmx10g ./winback bench"
-                        + " --simulation-memory t.jsonl (published: 3.0 GB at the end of the replay, peak 3.7 GB)",
+                        + " --simulation-memory t.jsonl (published: 2.96 GiB at the end of the replay, peak 3.57 GiB)",
                 "measured"));
     }
 

@@ -84,7 +84,8 @@ public final class SimulationMemory {
                     .withMonitor(monitor).run(trace, out);
             sampler.shutdownNow();
             sampler.awaitTermination(1, TimeUnit.MINUTES);
-            sample.run(); // the end of the run: result files written, the outcome still held
+            sample.run(); // the end of the run: result files written, the outcome (counts and states) still held
+            java.lang.ref.Reference.reachabilityFence(outcome);
             return new Result(outcome.received(), Duration.ofNanos(System.nanoTime() - start), List.copyOf(samples),
                     peakResident(), memory.getHeapMemoryUsage().getMax());
         } catch (InterruptedException e) {
