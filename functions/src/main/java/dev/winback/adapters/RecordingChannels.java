@@ -8,7 +8,6 @@ import dev.winback.core.recall.OptOutList;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,6 @@ public final class RecordingChannels implements Notifier, CouponPublisher, Decis
     private final java.util.function.Supplier<Instant> clock;
     private final List<Sent> sent = new ArrayList<>();
     private final Map<String, Decision> decisions = new LinkedHashMap<>();
-    /** The same decisions by user, in the same order: a simulation looks a user's up at every order. */
-    private final Map<String, Map<String, Decision>> byUser = new HashMap<>();
 
     public RecordingChannels(java.util.function.Supplier<Instant> clock) {
         this.clock = clock;
@@ -45,11 +42,7 @@ public final class RecordingChannels implements Notifier, CouponPublisher, Decis
 
     @Override
     public synchronized void record(Decision decision) {
-        Decision previous = decisions.put(decision.decisionId(), decision);
-        if (previous != null && !previous.userId().equals(decision.userId())) {
-            byUser.get(previous.userId()).remove(previous.decisionId());
-        }
-        byUser.computeIfAbsent(decision.userId(), u -> new LinkedHashMap<>()).put(decision.decisionId(), decision);
+        decisions.put(decision.decisionId(), decision);
     }
 
     @Override
@@ -59,8 +52,8 @@ public final class RecordingChannels implements Notifier, CouponPublisher, Decis
 
     @Override
     public synchronized List<Decision> forUser(String userId, Instant from, Instant to) {
-        return decisionsOf(userId).stream()
-                .filter(d -> !d.at().isBefore(from) && !d.at().isAfter(to))
+        return decisions.values().stream()
+                .filter(d -> d.userId().equals(userId) && !d.at().isBefore(from) && !d.at().isAfter(to))
                 .sorted(java.util.Comparator.comparing(Decision::at))
                 .toList();
     }
@@ -72,12 +65,6 @@ public final class RecordingChannels implements Notifier, CouponPublisher, Decis
 
     public synchronized List<Sent> sent() {
         return List.copyOf(sent);
-    }
-
-    /** One user's decisions, in the order {@link #decisions()} lists them. */
-    public synchronized List<Decision> decisionsOf(String userId) {
-        Map<String, Decision> mine = byUser.get(userId);
-        return mine == null ? List.of() : List.copyOf(mine.values());
     }
 
     public synchronized List<Decision> decisions() {
