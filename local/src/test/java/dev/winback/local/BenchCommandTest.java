@@ -157,13 +157,13 @@ class BenchCommandTest {
         assertEquals(0, run.exit(), run.out() + run.err());
         String summary = run.out().lines().filter(l -> l.startsWith("simulate memory: ")).findFirst().orElseThrow();
         assertTrue(summary.startsWith(String.format("simulate memory: %,d events in ", events)), summary);
-        java.util.regex.Matcher peak = java.util.regex.Pattern.compile("peak live heap ([0-9,]+) MB").matcher(summary);
+        java.util.regex.Matcher peak = java.util.regex.Pattern.compile("peak live heap ([0-9,]+) MiB").matcher(summary);
         assertTrue(peak.find(), summary);
         long peakMb = Long.parseLong(peak.group(1).replace(",", ""));
         assertTrue(peakMb > 0 && peakMb < Runtime.getRuntime().maxMemory() >> 20, summary);
         // at least the samples at the end of the replay and of the run, each no higher than the peak
         List<Long> samples = run.out().lines().filter(l -> l.matches(".* lines  live heap .*"))
-                .map(l -> Long.parseLong(l.replaceAll(".*live heap\\s+([0-9,]+) MB.*", "$1").replace(",", ""))).toList();
+                .map(l -> Long.parseLong(l.replaceAll(".*live heap\\s+([0-9,]+) MiB.*", "$1").replace(",", ""))).toList();
         assertTrue(samples.size() >= 2, run.out());
         assertTrue(samples.stream().allMatch(mb -> mb <= peakMb), run.out());
 

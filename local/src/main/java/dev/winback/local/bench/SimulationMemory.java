@@ -48,15 +48,16 @@ public final class SimulationMemory {
     public static Result measure(Path trace, Duration every, PrintWriter progress) throws IOException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         AtomicLong lines = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean traceRead = new java.util.concurrent.atomic.AtomicBoolean();
         List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         Runnable sample = () -> {
-            String when = lines.get() < 0 ? "after the trace" : "during the replay";
+            String when = traceRead.get() ? "after the trace" : "during the replay";
             System.gc(); // a full, compacting collection (G1 and Serial): what is left is live
-            Sample taken = new Sample(Duration.ofNanos(System.nanoTime() - start), Math.abs(lines.get()),
+            Sample taken = new Sample(Duration.ofNanos(System.nanoTime() - start), lines.get(),
                     memory.getHeapMemoryUsage().getUsed(), when);
             samples.add(taken);
-            progress.printf("  %6.0f s  %,13d lines  live heap %,7d MB%n", taken.elapsed().toMillis() / 1000.0,
+            progress.printf("  %6.0f s  %,13d lines  live heap %,7d MiB%n", taken.elapsed().toMillis() / 1000.0,
                     taken.lines(), taken.liveHeapBytes() >> 20);
             progress.flush();
         };
@@ -69,7 +70,7 @@ public final class SimulationMemory {
             @Override
             public void traceRead() {
                 sample.run(); // the end of the replay, before the pending timers and the result files
-                lines.set(-lines.get());
+                traceRead.set(true);
             }
         };
         Path out = Files.createTempDirectory("winback-simmem");
@@ -120,11 +121,11 @@ public final class SimulationMemory {
         Sample peak = result.peak();
         double seconds = result.wall().toMillis() / 1000.0;
         out.printf("simulate memory: %,d events in %.0f s (%,.0f events/s wall, sampling pauses included);"
-                        + " peak live heap %,d MB (%s, at line %,d); end of the replay %,d MB; end of the run %,d MB;"
-                        + " peak resident set %s with a heap limit of %,d MB%n",
+                        + " peak live heap %,d MiB (%s, at line %,d); end of the replay %,d MiB; end of the run %,d MiB;"
+                        + " peak resident set %s with a heap limit of %,d MiB%n",
                 result.events(), seconds, result.events() / seconds, peak.liveHeapBytes() >> 20, peak.when(), peak.lines(),
                 endOf(result, "during the replay") >> 20, result.samples().getLast().liveHeapBytes() >> 20,
-                result.peakResidentBytes() < 0 ? "n/a" : String.format("%,d MB", result.peakResidentBytes() >> 20),
+                result.peakResidentBytes() < 0 ? "n/a" : String.format("%,d MiB", result.peakResidentBytes() >> 20),
                 result.maxHeapBytes() >> 20);
         out.flush();
         return result;
